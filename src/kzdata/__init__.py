@@ -1,0 +1,88 @@
+"""kzdata: Kazakhstan's political life as data.
+
+Curated tables of elections and results, parties, laws and electoral rules, threats to
+human rights defenders and Hajj quotas, each row citing its source.
+
+>>> import kzdata
+>>> kzdata.tables()[:3]
+['sources', 'elections', 'election_results']
+
+Importing kzdata is light: pandas, pydantic and frictionless load on first use.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .errors import DataFileError, KzdataError, UnknownTableError, UnsafeDescriptorError
+from .loading import load, to_csv
+from .lookups import party_name, rule
+from .schemas import schema, tables
+from .validation import validate
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    """``records`` and the model classes build pydantic models: loaded on first use."""
+    if name == "records" or name in _MODEL_NAMES:
+        from . import models
+
+        return getattr(models, name)
+    raise AttributeError(f"module 'kzdata' has no attribute {name!r}")
+
+
+_MODEL_NAMES = {
+    "Source", "Election", "ElectionResult", "Party", "PartyEvent", "Law", "ElectoralRule",
+    "Threat", "ThreatCount", "HajjQuota", "Citation",
+}
+
+
+def package() -> Any:
+    """The shipped data package as a ``frictionless.Package`` (imports frictionless)."""
+    from frictionless import Package
+
+    from ._resources import package_root
+
+    return Package(str(package_root() / "datapackage.json"))
+
+
+def data_version() -> str:
+    """Version of the data, from ``datapackage.json`` (equal to ``__version__``)."""
+    from .schemas import descriptor
+
+    return str(descriptor()["version"])
+
+
+def _table_loader(name: str) -> Any:
+    def loader() -> pd.DataFrame:
+        from .loading import load
+
+        return load(name)
+
+    loader.__name__ = name
+    loader.__doc__ = f"The {name} table as a typed DataFrame (same as ``load({name!r})``)."
+    return loader
+
+
+sources = _table_loader("sources")
+elections = _table_loader("elections")
+election_results = _table_loader("election_results")
+parties = _table_loader("parties")
+party_events = _table_loader("party_events")
+laws = _table_loader("laws")
+electoral_rules = _table_loader("electoral_rules")
+threats = _table_loader("threats")
+threat_counts = _table_loader("threat_counts")
+hajj_quotas = _table_loader("hajj_quotas")
+citations = _table_loader("citations")
+
+__all__ = [
+    "DataFileError", "KzdataError", "UnknownTableError", "UnsafeDescriptorError", "__version__",
+    "citations", "data_version", "election_results", "elections", "electoral_rules", "hajj_quotas",
+    "laws", "load", "package", "parties", "party_events", "party_name", "records", "rule",
+    "schema", "sources", "tables", "threat_counts", "threats", "to_csv", "validate",
+]

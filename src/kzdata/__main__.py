@@ -1,0 +1,3 @@
+from kzdata.cli import main
+
+raise SystemExit(main())

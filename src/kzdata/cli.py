@@ -1,0 +1,97 @@
+"""The ``kzdata`` command: a thin layer over the library.
+
+Exit codes: 0 success (data valid), 1 data invalid, 2 usage error or unreadable input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import kzdata
+from kzdata.errors import KzdataError
+
+CITATION = (
+    "kzdata contributors ({year}). kzdata: Kazakhstan's political life as data, "
+    "version {version}. Data licensed CC-BY-4.0. Cite the sources behind each table too "
+    "(kzdata show sources)."
+)
+
+
+def _tables(args: argparse.Namespace) -> int:
+    from .schemas import resource
+
+    rows = []
+    for name in kzdata.tables():
+        with open(kzdata.schemas.data_path(name), encoding="utf-8") as handle:
+            count = sum(1 for _ in handle) - 1
+        rows.append((name, str(count), resource(name).get("title", "")))
+    width = max(len(r[0]) for r in rows)
+    for name, count, title in rows:
+        print(f"{name:<{width}}  {count:>5}  {title}")
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    frame = kzdata.load(args.table)
+    if args.limit is not None:
+        frame = frame.head(args.limit)
+    if args.format == "csv":
+        sys.stdout.write(frame.to_csv(index=False, lineterminator="\n"))
+    elif args.format == "json":
+        sys.stdout.write(frame.to_json(orient="records", date_format="iso", force_ascii=False, indent=1) + "\n")
+    else:
+        import pandas as pd
+
+        with pd.option_context("display.max_columns", None, "display.width", 200, "display.max_colwidth", 40):
+            print(frame.to_string(index=False))
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    report = kzdata.validate(args.path)
+    for line in report.lines(limit=args.max_errors):
+        print(line)
+    return 0 if report.valid else 1
+
+
+def _info(args: argparse.Namespace) -> int:
+    from .schemas import descriptor
+
+    meta = descriptor()
+    licence = ", ".join(x.get("name", "") for x in meta.get("licenses", []))
+    print(f"kzdata {kzdata.__version__} (data version {meta['version']})")
+    print(f"data licence: {licence}; code licence: MIT")
+    print(f"tables: {len(kzdata.tables())}; data folder: {kzdata._resources.package_root()}")
+    print("how to cite: " + CITATION.format(year=2026, version=meta["version"]))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kzdata", description="Kazakhstan's political life as data.")
+    p.add_argument("--version", action="version", version=f"kzdata {kzdata.__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("tables", help="list the tables with row counts").set_defaults(func=_tables)
+    show = sub.add_parser("show", help="print a table")
+    show.add_argument("table", choices=kzdata.tables())
+    show.add_argument("--limit", type=int, default=None, help="at most N rows")
+    show.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    show.set_defaults(func=_show)
+    check = sub.add_parser("validate", help="validate the shipped data or a datapackage.json / folder")
+    check.add_argument("path", nargs="?", default=None)
+    check.add_argument("--max-errors", type=int, default=200, help="print at most N errors")
+    check.set_defaults(func=_validate)
+    sub.add_parser("info", help="versions, licence, how to cite").set_defaults(func=_info)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns the exit code instead of raising for user errors."""
+    args = parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except KzdataError as exc:
+        print(f"kzdata: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0

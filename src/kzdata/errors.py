@@ -1,0 +1,22 @@
+"""Exceptions raised by kzdata: one base class, a few named cases."""
+
+from __future__ import annotations
+
+
+class KzdataError(Exception):
+    """Base class of every error kzdata raises on purpose."""
+
+
+class UnknownTableError(KzdataError, KeyError):
+    """A table name that is not in the package; the message lists the valid names."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
+class DataFileError(KzdataError, ValueError):
+    """A data file that cannot be read into its schema's types; names file, row and column."""
+
+
+class UnsafeDescriptorError(KzdataError, ValueError):
+    """A datapackage.json that points outside its folder, at a URL, or at a missing file."""

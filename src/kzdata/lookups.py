@@ -1,0 +1,63 @@
+"""Small questions answered from the tables: a party's name on a date, a rule's value on a date."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .rules import partial_date_bounds
+
+
+def _iso(on: str | dt.date) -> str:
+    return on.isoformat() if isinstance(on, dt.date) else str(on)
+
+
+def party_name(party_id: str, on: str | dt.date) -> str | None:
+    """The party's English name in force on a date.
+
+    Names come from ``party_events``: ``name_after`` of its ``founded`` event (the name it
+    was founded under) and of each ``renamed`` event; the latest one on or before ``on``
+    wins (a partial date counts from its first day). Without such events, ``name_en``.
+    Returns None before the party was founded.
+
+    >>> party_name("amanat", "2016-03-20")  # doctest: +SKIP
+    'Nur Otan'
+    """
+    from .loading import load
+
+    parties = load("parties")
+    match = parties[parties["party_id"] == party_id]
+    if match.empty:
+        raise KeyError(f"no party {party_id!r}")
+    day = _iso(on)
+    founded = match.iloc[0]["founded"]
+    if isinstance(founded, str) and (span := partial_date_bounds(founded)) and day < span[0]:
+        return None
+    events = load("party_events")
+    named = events[(events["party_id"] == party_id) & events["event"].isin(["founded", "renamed"])
+                   & events["name_after"].notna()]
+    dated = sorted((partial_date_bounds(d)[0], str(n)) for d, n in zip(named["date"], named["name_after"], strict=True))
+    in_force = [name for start, name in dated if start <= day]
+    if in_force:
+        return in_force[-1]
+    return str(match.iloc[0]["name_en"]) if not dated else dated[0][1]
+
+
+def rule(name: str, on: str | dt.date) -> float | None:
+    """Value of an electoral rule in force on a date (None before its first known value).
+
+    >>> rule("majilis_threshold_pct", "2022-01-01")  # doctest: +SKIP
+    5.0
+    """
+    from .loading import load
+
+    rules = load("electoral_rules")
+    rows = rules[rules["rule"] == name]
+    if rows.empty:
+        raise KeyError(f"no rule {name!r}; see kzdata.load('electoral_rules')['rule'].unique()")
+    day = _iso(on)
+    value = None
+    points = zip(rows["effective_from"], rows["value"], strict=True)
+    for start, v in sorted((partial_date_bounds(d)[0], v) for d, v in points):
+        if start <= day:
+            value = float(v)
+    return value

@@ -1,0 +1,106 @@
+"""Pydantic models of the tables, built from the Table Schemas (so they cannot drift).
+
+Importing this module builds one strict model class per table; ``records`` turns a
+loaded table into a list of model instances.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+
+from . import schemas as sc
+from .errors import DataFileError
+
+#: Model class name of each table.
+CLASS_NAMES = {
+    "sources": "Source",
+    "elections": "Election",
+    "election_results": "ElectionResult",
+    "parties": "Party",
+    "party_events": "PartyEvent",
+    "laws": "Law",
+    "electoral_rules": "ElectoralRule",
+    "threats": "Threat",
+    "threat_counts": "ThreatCount",
+    "hajj_quotas": "HajjQuota",
+    "citations": "Citation",
+}
+
+_PY_TYPES: dict[str, type] = {
+    "string": str, "integer": int, "number": float, "boolean": bool, "date": dt.date,
+}
+
+
+class KzdataModel(BaseModel):
+    """Base of every table model: strict types, no unknown fields, immutable."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+def _annotation(field: dict[str, Any]) -> tuple[Any, Any]:
+    constraints = field.get("constraints", {})
+    allowed = constraints.get("enum")
+    py = Literal[tuple(allowed)] if allowed else _PY_TYPES[field["type"]]
+    info = Field(
+        default=... if constraints.get("required") else None,
+        description=field.get("description"),
+        pattern=constraints.get("pattern") if field["type"] == "string" and not allowed else None,
+        ge=constraints.get("minimum"),
+        le=constraints.get("maximum"),
+    )
+    return (py if constraints.get("required") else Optional[py]), info  # noqa: UP045
+
+
+def build_model(name: str) -> type[KzdataModel]:
+    """Build the model class of table ``name`` from its schema."""
+    definitions = {f["name"]: _annotation(f) for f in sc.fields(name)}
+    model = create_model(CLASS_NAMES[name], __base__=KzdataModel, **definitions)
+    model.__doc__ = f"One row of the {name} table (built from schemas/{name}.schema.json)."
+    return model
+
+
+MODELS: dict[str, type[KzdataModel]] = {name: build_model(name) for name in CLASS_NAMES}
+globals().update({model.__name__: model for model in MODELS.values()})
+
+
+def _plain(value: Any) -> Any:
+    """A pandas cell as the plain Python value the strict model expects."""
+    if value is None or type(value).__name__ in ("NAType", "NaTType"):
+        return None
+    if hasattr(value, "to_pydatetime"):
+        return value.to_pydatetime().date()
+    if hasattr(value, "item"):  # numpy scalars
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def records(name: str) -> list[KzdataModel]:
+    """Rows of table ``name`` as pydantic models (``Election``, ``Party``, ...).
+
+    A value the model refuses raises :class:`DataFileError` naming the file row.
+
+    >>> records("elections")[0].election_id  # doctest: +SKIP
+    '1991-12-01-presidential'
+    """
+    from .loading import load
+
+    model = MODELS[sc.resource(name)["name"]]
+    frame = load(name)
+    out = []
+    for index, row in enumerate(frame.itertuples(index=False, name=None)):
+        values = {col: _plain(v) for col, v in zip(frame.columns, row, strict=True)}
+        try:
+            out.append(model(**values))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            column = ".".join(str(p) for p in first["loc"])
+            raise DataFileError(
+                f"data/{name}.csv:{index + 2}:{column}: {first['msg']}"
+            ) from exc
+    return out

@@ -1,0 +1,299 @@
+"""Cross-table rules that frictionless cannot know (DATA_MODEL.md, "Cross-table rules").
+
+Each rule is a small function taking the raw tables (all-string DataFrames, missing = NA)
+and yielding :class:`Issue` objects. A value that does not parse is left to the schema
+checks: rules look only at rows they can read.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+
+from . import schemas as sc
+from .report import Issue
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+Tables = dict[str, "pd.DataFrame"]
+Rule = Callable[[Tables], Iterator[Issue]]
+RULES: list[Rule] = []
+
+_PART = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def rule(func: Rule) -> Rule:
+    RULES.append(func)
+    return func
+
+
+def _issue(table: str, index: int | None, column: str | None, name: str, message: str) -> Issue:
+    row = None if index is None else index + 2  # header is row 1, as a spreadsheet shows
+    return Issue(f"data/{table}.csv", row, column, name, message)
+
+
+def _rows(tables: Tables, name: str, *columns: str) -> Iterator[tuple[int, dict[str, str | None]]]:
+    """(index, {column: value or None}) for each row of a table that has those columns."""
+    frame = tables.get(name)
+    if frame is None or any(c not in frame.columns for c in columns):
+        return
+    values = frame[list(columns)].astype(object).where(frame[list(columns)].notna(), None)
+    for index, row in enumerate(values.itertuples(index=False, name=None)):
+        yield index, dict(zip(columns, row, strict=True))
+
+
+def _num(text: str | None) -> float | None:
+    try:
+        return float(text) if text is not None else None
+    except ValueError:
+        return None
+
+
+def partial_date_bounds(text: str) -> tuple[str, str] | None:
+    """(first day, last day) an ISO partial date or interval covers, or None if not real."""
+    parts = text.split("/")
+    if len(parts) > 2:
+        return None
+    bounds = []
+    for part in parts:
+        m = _PART.match(part)
+        if not m:
+            return None
+        year, month, day = int(m[1]), m[2] and int(m[2]), m[3] and int(m[3])
+        if month and not 1 <= month <= 12:
+            return None
+        if day and not 1 <= day <= calendar.monthrange(year, month)[1]:
+            return None
+        last_month = month or 12
+        last_day = day or calendar.monthrange(year, last_month)[1]
+        bounds.append((f"{year:04d}-{month or 1:02d}-{day or 1:02d}",
+                       f"{year:04d}-{last_month:02d}-{last_day:02d}"))
+    return bounds[0][0], bounds[-1][1]
+
+
+@rule
+def partial_dates_are_real(tables: Tables) -> Iterator[Issue]:
+    """Partial dates are real calendar dates (no 2021-02-30) and intervals run forward."""
+    for name in tables:
+        for field in sc.fields(name):
+            if not sc.is_partial_date(field):
+                continue
+            col = field["name"]
+            for i, row in _rows(tables, name, col):
+                text = row[col]
+                if text is None or not re.match(sc.PARTIAL_DATE_PATTERN, text):
+                    continue  # the schema pattern reports it
+                bounds = partial_date_bounds(text)
+                if bounds is None:
+                    yield _issue(name, i, col, "real-date", f"{text!r} is not a real calendar date")
+                elif "/" in text and bounds[0] > bounds[1]:
+                    yield _issue(name, i, col, "interval-order", f"interval {text!r} runs backwards")
+
+
+@rule
+def election_id_matches_date_and_type(tables: Tables) -> Iterator[Issue]:
+    """election_id is YYYY-MM-DD-<type> of its own date and type."""
+    for i, r in _rows(tables, "elections", "election_id", "date", "type"):
+        if None in r.values():
+            continue
+        expected = f"{r['date']}-{r['type'].replace('_', '-')}"
+        if r["election_id"] != expected:
+            yield _issue("elections", i, "election_id", "election-id",
+                         f"{r['election_id']!r} does not match its date and type (expected {expected!r})")
+
+
+def _elections(tables: Tables) -> dict[str, dict[str, str | None]]:
+    cols = ("election_id", "ballots_cast", "registered_voters", "turnout_pct", "seats_total")
+    return {r["election_id"]: r for _, r in _rows(tables, "elections", *cols)}
+
+
+def _by_election_stage(tables: Tables, *columns: str) -> dict[tuple[str, str], list[tuple[int, dict]]]:
+    groups: dict[tuple[str, str], list[tuple[int, dict]]] = {}
+    for i, r in _rows(tables, "election_results", "election_id", "stage", "contestant_type", *columns):
+        groups.setdefault((r["election_id"], r["stage"]), []).append((i, r))
+    return groups
+
+
+@rule
+def shares_sum_to_at_most_100(tables: Tables) -> Iterator[Issue]:
+    """Within one election and stage, vote_pct of contestants (not invalid ballots) sums to <= 100."""
+    for (eid, stage), rows in _by_election_stage(tables, "vote_pct").items():
+        shares = [(i, _num(r["vote_pct"])) for i, r in rows if r["contestant_type"] != "invalid"]
+        shares = [(i, s) for i, s in shares if s is not None]
+        total = sum(s for _, s in shares)
+        if shares and total > 100 + 0.05 * len(shares):
+            yield _issue("election_results", shares[-1][0], "vote_pct", "shares-sum",
+                         f"shares of {eid} ({stage}) sum to {total:.2f}, above 100")
+
+
+@rule
+def votes_within_ballots_cast(tables: Tables) -> Iterator[Issue]:
+    """Within one election and stage, votes sum to at most the election's ballots_cast."""
+    elections = _elections(tables)
+    for (eid, stage), rows in _by_election_stage(tables, "votes").items():
+        ballots = _num(elections.get(eid, {}).get("ballots_cast"))
+        votes = [(i, _num(r["votes"])) for i, r in rows]
+        votes = [(i, v) for i, v in votes if v is not None]
+        total = sum(v for _, v in votes)
+        if ballots is not None and votes and total > ballots:
+            yield _issue("election_results", votes[-1][0], "votes", "votes-sum",
+                         f"votes of {eid} ({stage}) sum to {total:.0f}, above ballots_cast {ballots:.0f}")
+
+
+@rule
+def seats_within_total(tables: Tables) -> Iterator[Issue]:
+    """Within one election and stage, seats sum to at most the election's seats_total."""
+    elections = _elections(tables)
+    for (eid, stage), rows in _by_election_stage(tables, "seats").items():
+        limit = _num(elections.get(eid, {}).get("seats_total"))
+        seats = [(i, _num(r["seats"])) for i, r in rows]
+        seats = [(i, s) for i, s in seats if s is not None]
+        total = sum(s for _, s in seats)
+        if limit is not None and seats and total > limit:
+            yield _issue("election_results", seats[-1][0], "seats", "seats-sum",
+                         f"seats of {eid} ({stage}) sum to {total:.0f}, above seats_total {limit:.0f}")
+
+
+@rule
+def turnout_agrees_with_counts(tables: Tables) -> Iterator[Issue]:
+    """turnout_pct equals 100 * ballots_cast / registered_voters within the source's rounding."""
+    for i, r in _rows(tables, "elections", "ballots_cast", "registered_voters", "turnout_pct"):
+        ballots, voters, turnout = (_num(r[c]) for c in ("ballots_cast", "registered_voters", "turnout_pct"))
+        if None in (ballots, voters, turnout) or not voters:
+            continue
+        decimals = len(r["turnout_pct"].partition(".")[2])
+        tolerance = 0.5 * 10 ** -decimals + 0.01
+        computed = 100 * ballots / voters
+        if abs(computed - turnout) > tolerance:
+            yield _issue("elections", i, "turnout_pct", "turnout",
+                         f"turnout {turnout} disagrees with ballots_cast/registered_voters = {computed:.2f}")
+
+
+_KEY_SEP = "|"
+
+
+@rule
+def citations_point_at_rows(tables: Tables) -> Iterator[Issue]:
+    """A citation names an existing row and column, and a stated value differs from the main one."""
+    cols = ("table", "record_id", "field", "value")
+    keyed: dict[str, dict[str, int]] = {}
+    for i, r in _rows(tables, "citations", *cols):
+        table, record, field = r["table"], r["record_id"], r["field"]
+        if table not in tables or record is None or field is None:
+            continue
+        frame = tables[table]
+        pk = sc.primary_key(table)
+        if any(c not in frame.columns for c in pk):
+            continue
+        if table not in keyed:
+            keys = frame[pk].fillna("").astype(str).agg(_KEY_SEP.join, axis=1)
+            keyed[table] = {k: n for n, k in enumerate(keys)}
+        if record not in keyed[table]:
+            yield _issue("citations", i, "record_id", "citation-target",
+                         f"no row {record!r} in {table} (key {_KEY_SEP.join(pk)})")
+            continue
+        if field != "*" and field not in frame.columns:
+            yield _issue("citations", i, "field", "citation-target", f"{table} has no column {field!r}")
+            continue
+        if field != "*" and r["value"] is not None:
+            main = frame.iloc[keyed[table][record]][field]
+            if str(main) == r["value"]:
+                yield _issue("citations", i, "value", "citation-value",
+                             f"value {r['value']!r} equals the main table's; leave it empty for agreement")
+
+
+def _parties(tables: Tables) -> dict[str, dict[str, str | None]]:
+    return {r["party_id"]: r for _, r in _rows(tables, "parties", "party_id", "founded", "status")}
+
+
+@rule
+def party_events_consistent(tables: Tables) -> Iterator[Issue]:
+    """Events not before founding; mergers and splits name the other party; renames the new name."""
+    parties = _parties(tables)
+    cols = ("party_id", "date", "event", "related_party_id", "name_after")
+    for i, r in _rows(tables, "party_events", *cols):
+        founded = parties.get(r["party_id"], {}).get("founded")
+        event_span = partial_date_bounds(r["date"] or "")
+        founded_span = partial_date_bounds(founded or "")
+        if event_span and founded_span and event_span[1] < founded_span[0]:
+            yield _issue("party_events", i, "date", "event-before-founding",
+                         f"{r['event']} on {r['date']} is before {r['party_id']} was founded ({founded})")
+        if r["event"] in ("merged_into", "absorbed", "split_from") and not r["related_party_id"]:
+            yield _issue("party_events", i, "related_party_id", "related-party",
+                         f"a {r['event']} event needs related_party_id")
+        if r["event"] == "renamed" and not r["name_after"]:
+            yield _issue("party_events", i, "name_after", "renamed-name", "a renamed event needs name_after")
+
+
+#: Status a party must have when this is its latest status-changing event.
+STATUS_AFTER = {
+    "registered": {"registered"}, "re_registered": {"registered"}, "merged_into": {"merged"},
+    "banned": {"banned"}, "dissolved": {"dissolved"}, "liquidated": {"dissolved", "banned", "merged"},
+}
+
+
+@rule
+def party_status_matches_last_event(tables: Tables) -> Iterator[Issue]:
+    """A party's status agrees with its latest status-changing event."""
+    last: dict[str, tuple[str, str]] = {}
+    for _, r in _rows(tables, "party_events", "party_id", "date", "event"):
+        span = partial_date_bounds(r["date"] or "")
+        if span and r["event"] in STATUS_AFTER and (r["party_id"] not in last or span[0] >= last[r["party_id"]][0]):
+            last[r["party_id"]] = (span[0], r["event"])
+    for i, r in _rows(tables, "parties", "party_id", "status"):
+        if r["party_id"] in last:
+            date, event = last[r["party_id"]]
+            if r["status"] not in STATUS_AFTER[event]:
+                yield _issue("parties", i, "status", "party-status",
+                             f"status {r['status']!r} disagrees with the last event ({event} on {date})")
+
+
+#: Unit a rule must use, by the ending of its name.
+UNIT_BY_SUFFIX = {"_pct": "percent", "_seats": "seats", "_members": "members",
+                  "_branches": "branches", "_years": "years", "_signatures": "signatures"}
+
+
+@rule
+def rule_units_fit(tables: Tables) -> Iterator[Issue]:
+    """An electoral rule's unit fits its name (…_pct in percent, …_seats in seats, …)."""
+    for i, r in _rows(tables, "electoral_rules", "rule", "unit"):
+        for suffix, unit in UNIT_BY_SUFFIX.items():
+            if r["rule"] and r["rule"].endswith(suffix) and r["unit"] != unit:
+                yield _issue("electoral_rules", i, "unit", "rule-unit",
+                             f"rule {r['rule']!r} is measured in {unit}, not {r['unit']!r}")
+
+
+@rule
+def category_counts_within_all(tables: Tables) -> Iterator[Issue]:
+    """A monitor's count for one category does not exceed its 'all' count (same period, measure)."""
+    cols = ("monitor", "period", "category", "measure", "count")
+    rows = list(_rows(tables, "threat_counts", *cols))
+    totals = {(r["monitor"], r["period"], r["measure"]): _num(r["count"]) for _, r in rows if r["category"] == "all"}
+    for i, r in rows:
+        total = totals.get((r["monitor"], r["period"], r["measure"]))
+        count = _num(r["count"])
+        if r["category"] != "all" and total is not None and count is not None and count > total:
+            yield _issue("threat_counts", i, "count", "category-within-all",
+                         f"{r['category']} count {count:.0f} exceeds the 'all' count {total:.0f}")
+
+
+@rule
+def pilgrims_within_quota(tables: Tables) -> Iterator[Issue]:
+    """pilgrims_departed does not exceed quota_allocated in the same year unless a note explains."""
+    rows = list(_rows(tables, "hajj_quotas", "year", "measure", "value", "note"))
+    quota = {r["year"]: _num(r["value"]) for _, r in rows if r["measure"] == "quota_allocated"}
+    for i, r in rows:
+        if r["measure"] != "pilgrims_departed" or r["note"]:
+            continue
+        value, limit = _num(r["value"]), quota.get(r["year"])
+        if value is not None and limit is not None and value > limit:
+            yield _issue("hajj_quotas", i, "value", "pilgrims-within-quota",
+                         f"{value:.0f} pilgrims departed in {r['year']}, above the quota {limit:.0f}, with no note")
+
+
+def check(tables: Tables) -> list[Issue]:
+    """Run every rule over the raw tables."""
+    return [issue for rule_func in RULES for issue in rule_func(tables)]
