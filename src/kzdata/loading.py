@@ -96,9 +96,13 @@ def load(name: str) -> pd.DataFrame:
     >>> load("elections").dtypes["date"]
     dtype('<M8[ns]')
     """
-    path = sc.data_path(name)
+    return read_table(name, sc.data_path(name))
+
+
+def read_table(name: str, path: Path) -> pd.DataFrame:
+    """Read ``path`` as table ``name``: the loader for an edited copy of a shipped file."""
     columns = [f["name"] for f in sc.fields(name)]
-    return _convert(_read_raw(path, columns), name, path)
+    return _convert(_read_raw(Path(path), columns), name, Path(path))
 
 
 def to_csv(name: str, frame: pd.DataFrame) -> str:

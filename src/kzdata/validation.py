@@ -45,6 +45,8 @@ def _read_descriptor(path: Path) -> dict[str, Any]:
 
 def _unsafe_reference(root: Path, ref: Any) -> str | None:
     """Why a resource's path or schema reference must not be followed, or None if it is safe."""
+    if isinstance(ref, dict):  # an inline schema reads no file
+        return None
     if not isinstance(ref, str) or not ref:
         return "must be a relative path inside the package folder"
     if "://" in ref or ref.startswith(("//", "\\\\")):

@@ -1,0 +1,59 @@
+"""The command line: output, exit codes 0 / 1 / 2, no traceback for user errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from conftest import set_cell
+
+from kzdata.cli import main
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "kzdata", *args], capture_output=True, text=True)
+
+
+def test_tables_lists_every_table(capsys):
+    assert main(["tables"]) == 0
+    out = capsys.readouterr().out
+    assert "election_results" in out and "hajj_quotas" in out
+
+
+def test_show_formats(capsys):
+    assert main(["show", "elections", "--limit", "2", "--format", "json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 2
+    assert main(["show", "parties", "--limit", "3", "--format", "csv"]) == 0
+    assert capsys.readouterr().out.count("\n") == 4
+
+
+def test_validate_shipped_exits_0():
+    result = run("validate")
+    assert result.returncode == 0, result.stdout
+    assert "valid" in result.stdout
+
+
+def test_validate_bad_copy_exits_1_with_located_lines(package_copy):
+    set_cell(package_copy, "hajj_quotas", 2, "value", "-5")
+    result = run("validate", str(package_copy))
+    assert result.returncode == 1
+    assert "data/hajj_quotas.csv:2:value: " in result.stdout
+    assert result.stdout.strip().splitlines()[-1].startswith("invalid: 1 errors")
+    assert "Traceback" not in result.stderr
+
+
+def test_validate_missing_path_exits_2(tmp_path):
+    result = run("validate", str(tmp_path / "nowhere"))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and "error" in result.stderr
+
+
+def test_usage_error_exits_2():
+    assert run("show", "no_such_table").returncode == 2
+    assert run().returncode == 2
+
+
+def test_info_names_licence(capsys):
+    assert main(["info"]) == 0
+    assert "CC-BY-4.0" in capsys.readouterr().out

@@ -1,0 +1,340 @@
+"""The validator: shipped data is valid; every corruption a careless edit makes is reported
+with its file, row and column (one test per corruption class)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from conftest import find_row, read_rows, set_cell, write_rows
+
+import kzdata
+from kzdata import schemas as sc
+from kzdata.report import Report
+
+TABLES = kzdata.tables()
+
+
+def reported(report: Report, table: str, row: int | None, column: str | None, rule: str | None = None) -> bool:
+    file = f"data/{table}.csv"
+    return any(e.file == file and e.row == row and e.column == column and (rule is None or e.rule == rule)
+               for e in report.errors)
+
+
+def explain(report: Report) -> str:
+    return "\n".join(report.lines(limit=30))
+
+
+def test_shipped_data_is_valid():
+    report = kzdata.validate()
+    assert report.valid, explain(report)
+
+
+def test_folder_and_descriptor_paths_both_work(package_copy: Path):
+    assert kzdata.validate(package_copy).valid
+    assert kzdata.validate(package_copy / "datapackage.json").valid
+
+
+# --- schema classes (frictionless) ------------------------------------------------------
+
+@pytest.mark.parametrize(("table", "column", "value", "rule"), [
+    ("elections", "registered_voters", "many", "type"),
+    ("elections", "date", "2021-02-30", "type"),
+    ("elections", "early", "yes", "type"),
+    ("elections", "turnout_pct", "101", "constraint"),
+    ("election_results", "vote_pct", "-3", "constraint"),
+    ("hajj_quotas", "value", "-5", "constraint"),
+    ("hajj_quotas", "year", "2019.5", "type"),
+    ("parties", "status", "Registered", "constraint"),
+    ("parties", "kind", "faction", "constraint"),
+    ("parties", "name_en", "", "constraint"),
+    ("party_events", "date", "2020-13", "constraint"),
+    ("party_events", "date", "", "constraint"),
+    ("threats", "threat_type", "harassment", "constraint"),
+    ("threats", "threat_id", " 2020-space-id", "constraint"),
+    ("laws", "topics", "elections, parties", "constraint"),
+    ("sources", "language", "english", "constraint"),
+    ("sources", "source_id", "Hug-2021", "constraint"),
+    ("citations", "table", "votes", "constraint"),
+    ("threat_counts", "count", "-1", "constraint"),
+])
+def test_bad_cell_is_reported_where_it_is(package_copy, table, column, value, rule):
+    set_cell(package_copy, table, 2, column, value)
+    report = kzdata.validate(package_copy)
+    assert reported(report, table, 2, column, rule), explain(report)
+
+
+def test_duplicate_single_primary_key(package_copy):
+    first = read_rows(package_copy / "data/laws.csv")[1][0]
+    set_cell(package_copy, "laws", 3, "law_id", first)
+    report = kzdata.validate(package_copy)
+    assert any(e.file == "data/laws.csv" and e.row == 3 and e.rule in ("primary-key", "unique")
+               for e in report.errors), explain(report)
+
+
+def test_duplicate_composite_primary_key(package_copy):
+    path = package_copy / "data/election_results.csv"
+    rows = read_rows(path)
+    rows.insert(2, list(rows[1]))
+    write_rows(path, rows)
+    report = kzdata.validate(package_copy)
+    assert reported(report, "election_results", 3, None, "primary-key") or any(
+        e.file == "data/election_results.csv" and e.row == 3 and e.rule == "primary-key" for e in report.errors
+    ), explain(report)
+
+
+def _foreign_keys():
+    for name in TABLES:
+        for fk in sc.schema(name).get("foreignKeys", []):
+            yield name, fk["fields"][0], fk["reference"]["resource"]
+
+
+@pytest.mark.parametrize(("table", "column", "target"), list(_foreign_keys()))
+def test_dangling_foreign_key(package_copy, table, column, target):
+    rows = read_rows(package_copy / f"data/{table}.csv")
+    index = rows[0].index(column)
+    row = next(n for n, r in enumerate(rows[1:], start=2) if r[index])
+    set_cell(package_copy, table, row, column, "no-such-id")
+    report = kzdata.validate(package_copy)
+    assert any(e.file == f"data/{table}.csv" and e.row == row and e.rule == "foreign-key"
+               for e in report.errors), explain(report)
+
+
+def test_source_removed_while_referenced(package_copy):
+    path = package_copy / "data/sources.csv"
+    rows = read_rows(path)
+    gone = rows[0].index("source_id")
+    used = read_rows(package_copy / "data/hajj_quotas.csv")[1][4]
+    write_rows(path, [r for r in rows if r[gone] != used])
+    report = kzdata.validate(package_copy)
+    assert any(e.file == "data/hajj_quotas.csv" and e.rule == "foreign-key" for e in report.errors), explain(report)
+
+
+def test_unknown_column(package_copy):
+    path = package_copy / "data/threats.csv"
+    rows = read_rows(path)
+    write_rows(path, [r + ["x"] for r in rows[:1]] + [r + ["1"] for r in rows[1:]])
+    report = kzdata.validate(package_copy)
+    assert any(e.file == "data/threats.csv" and e.rule == "header" for e in report.errors), explain(report)
+
+
+def test_missing_column(package_copy):
+    path = package_copy / "data/threats.csv"
+    write_rows(path, [r[:-1] for r in read_rows(path)])
+    report = kzdata.validate(package_copy)
+    assert any(e.file == "data/threats.csv" and e.rule == "header" and e.column == "note"
+               for e in report.errors), explain(report)
+
+
+def test_bom_and_crlf(package_copy):
+    path = package_copy / "data/laws.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    report = kzdata.validate(package_copy)
+    rules = {e.rule for e in report.errors if e.file == "data/laws.csv"}
+    assert {"encoding", "line-ends"} <= rules, explain(report)
+
+
+def test_non_utf8_bytes(package_copy):
+    path = package_copy / "data/parties.csv"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\n\xff\xfe", 1))
+    report = kzdata.validate(package_copy)
+    assert any(e.file == "data/parties.csv" for e in report.errors), explain(report)
+
+
+def test_wrong_delimiter(package_copy):
+    path = package_copy / "data/hajj_quotas.csv"
+    rows = read_rows(path)
+    path.write_text("\n".join(";".join(r) for r in rows) + "\n", encoding="utf-8")
+    report = kzdata.validate(package_copy)
+    assert any(e.file == "data/hajj_quotas.csv" and e.rule == "header" for e in report.errors), explain(report)
+
+
+def test_empty_file(package_copy):
+    (package_copy / "data/threat_counts.csv").write_bytes(b"")
+    report = kzdata.validate(package_copy)
+    assert any(e.file == "data/threat_counts.csv" and e.rule == "empty-file" for e in report.errors)
+
+
+def test_header_only(package_copy):
+    path = package_copy / "data/threat_counts.csv"
+    path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    report = kzdata.validate(package_copy)
+    assert any(e.file == "data/threat_counts.csv" and e.rule == "no-rows" for e in report.errors)
+
+
+# --- cross-table rules ------------------------------------------------------------------
+
+def test_impossible_partial_date(package_copy):
+    set_cell(package_copy, "party_events", 2, "date", "2021-02-30")
+    report = kzdata.validate(package_copy)
+    assert reported(report, "party_events", 2, "date", "real-date"), explain(report)
+
+
+def test_backwards_interval(package_copy):
+    set_cell(package_copy, "threats", 2, "date", "2021-05/2021-01")
+    report = kzdata.validate(package_copy)
+    assert reported(report, "threats", 2, "date", "interval-order"), explain(report)
+
+
+def test_election_id_must_match_date(package_copy):
+    set_cell(package_copy, "elections", 2, "date", "1990-01-01")
+    report = kzdata.validate(package_copy)
+    assert reported(report, "elections", 2, "election_id", "election-id"), explain(report)
+
+
+def _election_with_results(root: Path, column: str) -> tuple[str, list[int]]:
+    rows = read_rows(root / "data/election_results.csv")
+    header = rows[0]
+    groups: dict[str, list[int]] = {}
+    for n, r in enumerate(rows[1:], start=2):
+        if r[header.index("stage")] == "final" and r[header.index(column)]:
+            groups.setdefault(r[0], []).append(n)
+    eid = max(groups, key=lambda k: len(groups[k]))
+    return eid, groups[eid]
+
+
+def test_shares_above_100(package_copy):
+    eid, rows = _election_with_results(package_copy, "vote_pct")
+    set_cell(package_copy, "election_results", rows[0], "vote_pct", "99.9")
+    set_cell(package_copy, "election_results", rows[1], "vote_pct", "50")
+    report = kzdata.validate(package_copy)
+    assert any(e.rule == "shares-sum" and eid in e.message for e in report.errors), explain(report)
+
+
+def test_votes_above_ballots_cast(package_copy):
+    eid, rows = _election_with_results(package_copy, "votes")
+    elections = read_rows(package_copy / "data/elections.csv")
+    ballots = next(r[elections[0].index("ballots_cast")] for r in elections if r[0] == eid)
+    set_cell(package_copy, "election_results", rows[0], "votes", str(int(ballots or 10**6) + 1))
+    report = kzdata.validate(package_copy)
+    assert any(e.rule == "votes-sum" and eid in e.message for e in report.errors), explain(report)
+
+
+def test_turnout_disagrees_with_counts(package_copy):
+    rows = read_rows(package_copy / "data/elections.csv")
+    h = rows[0]
+    row = next(n for n, r in enumerate(rows[1:], start=2)
+               if r[h.index("ballots_cast")] and r[h.index("registered_voters")] and r[h.index("turnout_pct")])
+    turnout = float(rows[row - 1][h.index("turnout_pct")])
+    set_cell(package_copy, "elections", row, "turnout_pct", str(round(turnout / 2, 1)))
+    report = kzdata.validate(package_copy)
+    assert reported(report, "elections", row, "turnout_pct", "turnout"), explain(report)
+
+
+def test_citation_to_missing_record_and_column(package_copy):
+    set_cell(package_copy, "citations", 2, "record_id", "no-such-record")
+    set_cell(package_copy, "citations", 3, "field", "no_such_column")
+    report = kzdata.validate(package_copy)
+    assert reported(report, "citations", 2, "record_id", "citation-target"), explain(report)
+    rows = read_rows(package_copy / "data/citations.csv")
+    if rows[2][0] in TABLES and rows[2][1]:
+        assert reported(report, "citations", 3, "field", "citation-target"), explain(report)
+
+
+def test_event_before_founding(package_copy):
+    row = find_row(package_copy, "party_events", party_id="amanat", event="renamed")
+    set_cell(package_copy, "party_events", row, "date", "1950")
+    report = kzdata.validate(package_copy)
+    assert reported(report, "party_events", row, "date", "event-before-founding"), explain(report)
+
+
+def test_merger_needs_related_party(package_copy):
+    rows = read_rows(package_copy / "data/party_events.csv")
+    h = rows[0]
+    row = next(n for n, r in enumerate(rows[1:], start=2) if r[h.index("event")] == "merged_into")
+    set_cell(package_copy, "party_events", row, "related_party_id", "")
+    report = kzdata.validate(package_copy)
+    assert reported(report, "party_events", row, "related_party_id", "related-party"), explain(report)
+
+
+def test_rename_needs_new_name(package_copy):
+    row = find_row(package_copy, "party_events", party_id="amanat", event="renamed")
+    set_cell(package_copy, "party_events", row, "name_after", "")
+    report = kzdata.validate(package_copy)
+    assert reported(report, "party_events", row, "name_after", "renamed-name"), explain(report)
+
+
+def test_status_must_follow_last_event(package_copy):
+    rows = read_rows(package_copy / "data/party_events.csv")
+    h = rows[0]
+    merged = next(r[0] for r in rows[1:] if r[h.index("event")] == "merged_into")
+    row = find_row(package_copy, "parties", party_id=merged)
+    set_cell(package_copy, "parties", row, "status", "registered")
+    report = kzdata.validate(package_copy)
+    assert reported(report, "parties", row, "status", "party-status"), explain(report)
+
+
+def test_rule_unit_must_fit(package_copy):
+    row = find_row(package_copy, "electoral_rules", rule="majilis_threshold_pct")
+    set_cell(package_copy, "electoral_rules", row, "unit", "seats")
+    report = kzdata.validate(package_copy)
+    assert reported(report, "electoral_rules", row, "unit", "rule-unit"), explain(report)
+
+
+def test_category_count_above_all(package_copy):
+    rows = read_rows(package_copy / "data/threat_counts.csv")
+    h = rows[0]
+    row = next(n for n, r in enumerate(rows[1:], start=2) if r[h.index("category")] != "all" and any(
+        o[h.index("category")] == "all" and o[0] == r[0] and o[1] == r[1] and o[3] == r[3] for o in rows[1:]))
+    set_cell(package_copy, "threat_counts", row, "count", "999999")
+    report = kzdata.validate(package_copy)
+    assert reported(report, "threat_counts", row, "count", "category-within-all"), explain(report)
+
+
+def test_pilgrims_above_quota_without_note(package_copy):
+    rows = read_rows(package_copy / "data/hajj_quotas.csv")
+    h = rows[0]
+    years_with_quota = {r[0] for r in rows[1:] if r[1] == "quota_allocated"}
+    row = next(n for n, r in enumerate(rows[1:], start=2) if r[1] == "pilgrims_departed" and r[0] in years_with_quota)
+    set_cell(package_copy, "hajj_quotas", row, "value", "99999999")
+    set_cell(package_copy, "hajj_quotas", row, "note", "")
+    report = kzdata.validate(package_copy)
+    assert reported(report, "hajj_quotas", row, "value", "pilgrims-within-quota"), explain(report)
+    assert h[1] == "measure"
+
+
+# --- untrusted descriptors ------------------------------------------------------------
+
+def _point_resource(root: Path, path_value: str) -> None:
+    descriptor = json.loads((root / "datapackage.json").read_text())
+    descriptor["resources"][1]["path"] = path_value
+    (root / "datapackage.json").write_text(json.dumps(descriptor))
+
+
+@pytest.mark.parametrize("path_value", ["/etc/passwd", "../outside.csv", "data/../../outside.csv",
+                                        "https://example.org/elections.csv", "file:///etc/passwd"])
+def test_untrusted_resource_path_is_refused(package_copy, path_value):
+    (package_copy.parent / "outside.csv").write_text("secret\n")
+    _point_resource(package_copy, path_value)
+    report = kzdata.validate(package_copy)
+    assert not report.valid
+    assert all(e.rule == "unsafe-path" for e in report.errors), explain(report)
+
+
+def test_symlink_out_of_the_package_is_refused(package_copy):
+    outside = package_copy.parent / "outside.csv"
+    outside.write_text("secret\n")
+    os.symlink(outside, package_copy / "data" / "link.csv")
+    _point_resource(package_copy, "data/link.csv")
+    report = kzdata.validate(package_copy)
+    assert [e.rule for e in report.errors] == ["unsafe-path"], explain(report)
+
+
+def test_enormous_line_is_an_error_not_a_hang(package_copy, monkeypatch):
+    from kzdata import validation
+
+    monkeypatch.setattr(validation, "MAX_LINE_BYTES", 1000)
+    path = package_copy / "data/sources.csv"
+    path.write_text(path.read_text(encoding="utf-8") + "x" * 5000 + "\n", encoding="utf-8")
+    report = kzdata.validate(package_copy)
+    assert any(e.file == "data/sources.csv" and e.rule == "line-length" for e in report.errors)
+
+
+def test_not_a_package_raises_for_the_cli(tmp_path):
+    with pytest.raises(kzdata.KzdataError):
+        kzdata.validate(tmp_path)
+    (tmp_path / "datapackage.json").write_text("{not json")
+    with pytest.raises(kzdata.KzdataError):
+        kzdata.validate(tmp_path)
