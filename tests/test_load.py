@@ -138,3 +138,10 @@ def test_import_is_light():
 
 def test_versions_agree():
     assert kzdata.__version__ == kzdata.data_version()
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_records_round_trip_is_byte_identical(name):
+    frame = kzdata.from_records(name, kzdata.records(name))
+    pd.testing.assert_frame_equal(frame, kzdata.load(name))
+    assert kzdata.to_csv(name, frame) == sc.data_path(name).read_text(encoding="utf-8")

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .errors import DataFileError, KzdataError, UnknownTableError, UnsafeDescriptorError
-from .loading import load, to_csv
+from .loading import from_records, load, to_csv
 from .lookups import party_name, rule
 from .schemas import schema, tables
 from .validation import validate
@@ -83,6 +83,6 @@ citations = _table_loader("citations")
 __all__ = [
     "DataFileError", "KzdataError", "UnknownTableError", "UnsafeDescriptorError", "__version__",
     "citations", "data_version", "election_results", "elections", "electoral_rules", "hajj_quotas",
-    "laws", "load", "package", "parties", "party_events", "party_name", "records", "rule",
+    "from_records", "laws", "load", "package", "parties", "party_events", "party_name", "records", "rule",
     "schema", "sources", "tables", "threat_counts", "threats", "to_csv", "validate",
 ]

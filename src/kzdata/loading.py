@@ -142,3 +142,22 @@ def _sort_key(column: pd.Series) -> pd.Series:
     if pd.api.types.is_numeric_dtype(column):
         return column
     return column.astype("string")
+
+
+def from_records(name: str, rows: list[Any]) -> pd.DataFrame:
+    """A typed DataFrame, as :func:`load` gives, from pydantic records or plain dicts."""
+    import pandas as pd
+
+    dicts = [r.model_dump() if hasattr(r, "model_dump") else dict(r) for r in rows]
+    columns = [f["name"] for f in sc.fields(name)]
+    frame = pd.DataFrame.from_records(dicts, columns=columns)
+    for field in sc.fields(name):
+        col, allowed = field["name"], sc.enum(field)
+        if allowed is not None:
+            frame[col] = pd.Categorical(frame[col], categories=allowed,
+                                        ordered=bool(field.get("categoriesOrdered", False)))
+        elif field["type"] == "date":
+            frame[col] = pd.to_datetime(frame[col]).astype(sc.PANDAS_DTYPES["date"])
+        else:
+            frame[col] = frame[col].astype(sc.PANDAS_DTYPES[field["type"]])
+    return frame

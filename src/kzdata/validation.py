@@ -123,28 +123,60 @@ def _frictionless_issues(descriptor_path: Path, skip: set[str]) -> list[Issue]:
         result = package.validate()
     except Exception as exc:  # frictionless raises its own errors for broken descriptors
         return [Issue("datapackage.json", None, None, "descriptor", f"frictionless cannot read it: {exc}")]
-    paths = {r["name"]: r["path"] for r in descriptor["resources"]}
-    issues = []
-    for error in result.errors:
-        issues.append(Issue("datapackage.json", None, None, "descriptor", error.message))
+    resources = {r["name"]: r for r in descriptor["resources"]}
+    issues = [Issue("datapackage.json", None, None, "descriptor", e.message) for e in result.errors]
     for task in result.tasks:
-        file = paths.get(task.name, task.name)
+        resource = resources.get(task.name, {})
+        file = resource.get("path", task.name)
         for error in task.errors:
-            column = getattr(error, "field_name", None) or getattr(error, "label", None)
-            row = getattr(error, "row_number", None)
-            if row is None and error.type.endswith("label"):
-                row = 1
-            rule = _FRICTIONLESS_RULES.get(error.type, error.type)
-            issues.append(Issue(file, row, column, rule, _message(error)))
+            issues.append(_issue_from(error, file, resource, root))
     return issues
 
 
-def _message(error: Any) -> str:
+_PHRASES = {
+    "type-error": "is not of the column's type",
+    "constraint-error": "breaks the column's constraint",
+    "unique-error": "repeats a value that must be unique",
+    "missing-cell": "is missing: the row has too few cells",
+    "extra-cell": "is an extra cell: the row has too many cells",
+    "blank-row": "blank row",
+    "incorrect-label": "header does not match the schema",
+    "missing-label": "column is missing from the header",
+    "extra-label": "column is not in the schema",
+    "duplicate-label": "column appears twice in the header",
+    "encoding-error": "bytes are not valid UTF-8",
+}
+
+
+def _issue_from(error: Any, file: str, resource: dict[str, Any], root: Path) -> Issue:
+    """One frictionless error as an Issue with file, spreadsheet row, column and a plain message."""
+    rule = _FRICTIONLESS_RULES.get(error.type, error.type)
+    row = getattr(error, "row_number", None)
+    column = getattr(error, "field_name", None) or getattr(error, "label", None)
     note = getattr(error, "note", "") or ""
-    cell = getattr(error, "cell", None)
-    title = error.title.lower() if getattr(error, "title", None) else error.type
-    value = f"{cell!r}: " if cell not in (None, "") else ""
-    return f"{value}{title}" + (f" ({note})" if note else "")
+    if error.type == "foreign-key":
+        column = ",".join(error.field_names)
+        target = f"{error.reference_name}.{','.join(error.reference_field_names)}"
+        message = f"{', '.join(map(repr, error.field_cells))} not found in {target} (add that row or fix the id)"
+    elif error.type == "primary-key":
+        column = ",".join(_primary_key(resource, root))
+        message = f"duplicate primary key: another row has the same {column} ({note})"
+    else:
+        if row is None and error.type.endswith("label"):
+            row = 1
+        cell = getattr(error, "cell", None)
+        value = f"{cell!r} " if cell not in (None, "") else ""
+        phrase = _PHRASES.get(error.type, error.title.lower())
+        message = f"{value}{phrase}" + (f" ({note})" if note else "")
+    return Issue(file, row, column, rule, message)
+
+
+def _primary_key(resource: dict[str, Any], root: Path) -> list[str]:
+    schema = resource.get("schema")
+    if isinstance(schema, str):
+        schema = json.loads((root / schema).read_text(encoding="utf-8"))
+    pk = (schema or {}).get("primaryKey", [])
+    return [pk] if isinstance(pk, str) else list(pk)
 
 
 def _raw_tables(root: Path, descriptor: dict[str, Any], broken: set[str]) -> dict[str, Any]:
