@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from . import export
+from .codebooks import codebook
 from .errors import DataFileError, KzdataError, UnknownTableError, UnsafeDescriptorError
 from .loading import from_records, load, to_csv
 from .lookups import party_name, rule
@@ -82,7 +84,8 @@ citations = _table_loader("citations")
 
 __all__ = [
     "DataFileError", "KzdataError", "UnknownTableError", "UnsafeDescriptorError", "__version__",
-    "citations", "data_version", "election_results", "elections", "electoral_rules", "hajj_quotas",
+    "citations", "codebook", "export", "data_version", "election_results", "elections", "electoral_rules",
+    "hajj_quotas",
     "from_records", "laws", "load", "package", "parties", "party_events", "party_name", "records", "rule",
     "schema", "sources", "tables", "threat_counts", "threats", "to_csv", "validate",
 ]

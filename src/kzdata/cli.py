@@ -67,6 +67,42 @@ def _info(args: argparse.Namespace) -> int:
     return 0
 
 
+def _codebook(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .codebooks import markdown
+
+    text = markdown()
+    if args.check:
+        path = Path(args.check)
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            print(f"{path} is out of date: run `kzdata codebook > {path}`", file=sys.stderr)
+            return 1
+        return 0
+    sys.stdout.write(text)
+    return 0
+
+
+def _cite(args: argparse.Namespace) -> int:
+    from .cite import cite
+
+    sys.stdout.write(cite(args.table, args.format))
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .export import export
+
+    print(export(args.format, args.out))
+    return 0
+
+
+def _browse(args: argparse.Namespace) -> int:
+    from .browse import serve
+
+    return serve(args.port, args.host)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kzdata", description="Kazakhstan's political life as data.")
     p.add_argument("--version", action="version", version=f"kzdata {kzdata.__version__}")
@@ -82,6 +118,21 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--max-errors", type=int, default=200, help="print at most N errors")
     check.set_defaults(func=_validate)
     sub.add_parser("info", help="versions, licence, how to cite").set_defaults(func=_info)
+    book = sub.add_parser("codebook", help="print the codebook (Markdown) generated from the schemas")
+    book.add_argument("--check", metavar="FILE", help="exit 1 if FILE differs from the generated codebook")
+    book.set_defaults(func=_codebook)
+    cite = sub.add_parser("cite", help="how to cite kzdata and the sources behind a table")
+    cite.add_argument("table", nargs="?", choices=kzdata.tables())
+    cite.add_argument("--format", choices=["text", "bibtex"], default="text")
+    cite.set_defaults(func=_cite)
+    export = sub.add_parser("export", help="export every table (sqlite, parquet, xlsx, json, csv)")
+    export.add_argument("--format", required=True, choices=["sqlite", "parquet", "xlsx", "json", "csv"])
+    export.add_argument("--out", required=True, help="file (sqlite, xlsx) or folder (parquet, json, csv)")
+    export.set_defaults(func=_export)
+    browse = sub.add_parser("browse", help="serve the data with Datasette on 127.0.0.1 (browse extra)")
+    browse.add_argument("--port", type=int, default=8001)
+    browse.add_argument("--host", default="127.0.0.1", help="interface to bind (default loopback only)")
+    browse.set_defaults(func=_browse)
     return p
 
 

@@ -1,0 +1,103 @@
+"""Regenerate docs/figures/*.png from the installed package (needs the `plot` extra).
+
+Usage: python scripts/figures.py [OUTDIR]   (default: docs/figures)
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+import kzdata  # noqa: E402
+
+
+def majilis_seats(ax) -> None:
+    """Seats won per party at each Majilis election (final results)."""
+    elections = kzdata.elections()
+    results = kzdata.election_results()
+    majilis = elections[elections["type"] == "majilis"][["election_id", "date"]]
+    rows = results[(results["stage"] == "final") & results["seats"].notna()].merge(majilis, on="election_id")
+    table = rows.pivot_table(index="date", columns="contestant_name", values="seats", aggfunc="sum", observed=True)
+    table = table.fillna(0)
+    table.index = table.index.year
+    table.plot(kind="bar", stacked=True, ax=ax, width=0.8, legend=False)
+    ax.set(title="Majilis seats by party (final results)", xlabel="", ylabel="seats")
+    ax.legend(fontsize=6, ncols=2, loc="upper left", bbox_to_anchor=(1, 1))
+
+
+def winner_share(ax) -> None:
+    """Share of the winning candidate at each presidential election."""
+    elections = kzdata.elections()
+    results = kzdata.election_results()
+    pres = elections[elections["type"] == "presidential"][["election_id", "date"]]
+    final = results[(results["stage"] == "final") & (results["contestant_type"] != "invalid")]
+    rows = final.merge(pres, on="election_id")
+    top = rows.sort_values("vote_pct").groupby("election_id", observed=True).tail(1).sort_values("date")
+    ax.plot(top["date"], top["vote_pct"], marker="o")
+    for _, r in top.iterrows():
+        ax.annotate(str(r["contestant_name"]).split()[0], (r["date"], r["vote_pct"]), fontsize=6,
+                    xytext=(0, 5), textcoords="offset points", ha="center")
+    ax.set(title="Presidential elections: winner's share (%)", ylim=(0, 105), ylabel="% of votes")
+
+
+def thresholds(ax) -> None:
+    """Members needed to register a party, and the Majilis entry threshold, as step lines."""
+    rules = kzdata.electoral_rules()
+    for name, axis, style in (("party_registration_members", ax, "-"), ("majilis_threshold_pct", ax.twinx(), "--")):
+        rows = rules[rules["rule"] == name].assign(year=lambda d: d["effective_from"].str[:4].astype(int))
+        rows = rows.sort_values("year")
+        if not rows.empty:
+            axis.step(rows["year"], rows["value"], where="post", linestyle=style, marker="o", label=name)
+            axis.set_ylabel(name, fontsize=7)
+    ax.set(title="Party registration minimum (solid) and Majilis threshold % (dashed)")
+
+
+def threats(ax) -> None:
+    """Incidents by target category and type of act."""
+    frame = kzdata.threats()
+    table = frame.pivot_table(index="target_category", columns="threat_type", values="threat_id",
+                              aggfunc="count", observed=True).fillna(0)
+    table = table.loc[table.sum(axis=1).sort_values().index]
+    table.plot(kind="barh", stacked=True, ax=ax, legend=False)
+    ax.set(title="Threats to defenders: incidents by target and act", xlabel="incidents", ylabel="")
+    ax.legend(fontsize=6, ncols=2, loc="lower right")
+
+
+def hajj(ax) -> None:
+    """Hajj quota allocated and pilgrims who went, by year."""
+    frame = kzdata.hajj_quotas()
+    for measure, marker in (("quota_allocated", "o"), ("pilgrims_departed", "s")):
+        rows = frame[frame["measure"] == measure].sort_values("year")
+        ax.plot(rows["year"], rows["value"], marker=marker, label=measure.replace("_", " "))
+    ax.set(title="Hajj: quota and pilgrims from Kazakhstan", xlabel="year", ylabel="people")
+    ax.legend()
+
+
+FIGURES = {"majilis_seats": majilis_seats, "presidential_winner_share": winner_share,
+           "party_thresholds": thresholds, "threats_by_category": threats, "hajj_quotas": hajj}
+
+
+def main(outdir: str | Path = "docs/figures") -> list[Path]:
+    """Draw every figure into ``outdir``; returns the written paths."""
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, draw in FIGURES.items():
+        fig, ax = plt.subplots(figsize=(9, 4.5))
+        draw(ax)
+        fig.tight_layout()
+        path = outdir / f"{name}.png"
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for path in main(*sys.argv[1:2]):
+        print(path)

@@ -1,0 +1,49 @@
+"""How to cite kzdata, and the sources behind a table (from the sources table)."""
+
+from __future__ import annotations
+
+import csv
+
+from . import schemas as sc
+
+AUTHOR = "kzdata contributors"
+URL = "https://github.com/kzdata/kzdata"
+
+
+def _sources(table: str | None) -> list[dict[str, str]]:
+    with sc.data_path("sources").open(encoding="utf-8", newline="") as handle:
+        sources = {r["source_id"]: r for r in csv.DictReader(handle)}
+    if table is None or table == "sources":
+        return list(sources.values())
+    with sc.data_path(sc.resource(table)["name"]).open(encoding="utf-8", newline="") as handle:
+        used = {r["source_id"] for r in csv.DictReader(handle)}
+    return [sources[s] for s in sorted(used) if s in sources]
+
+
+def _text(row: dict[str, str]) -> str:
+    parts = [row["authors"] or row["publisher"], f"({row['published'][:4]})" if row["published"] else "(n.d.)",
+             row["title"] + ".", row["container"] + "." if row["container"] else ""]
+    link = f"https://doi.org/{row['doi']}" if row["doi"] else row["url"]
+    return " ".join(p for p in parts if p) + (f" {link}" if link else "")
+
+
+def _bibtex(row: dict[str, str]) -> str:
+    kind = {"journal_article": "article", "book": "book", "report": "techreport"}.get(row["type"], "misc")
+    fields = {"title": row["title"], "author": row["authors"].replace("; ", " and "), "year": row["published"][:4],
+              "journal" if kind == "article" else "howpublished": row["container"], "publisher": row["publisher"],
+              "doi": row["doi"], "url": row["url"], "language": row["language"]}
+    body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields.items() if v)
+    return f"@{kind}{{{row['source_id']},\n{body}\n}}"
+
+
+def cite(table: str | None = None, fmt: str = "text") -> str:
+    """The citation of kzdata, then of every source behind ``table`` (all sources if None)."""
+    version = sc.descriptor()["version"]
+    if fmt == "bibtex":
+        head = (f"@misc{{kzdata,\n  author = {{{AUTHOR}}},\n"
+                "  title = {kzdata: Kazakhstan's political life as data},\n"
+                f"  version = {{{version}}},\n  year = {{2026}},\n  url = {{{URL}}},\n  note = {{Data CC-BY-4.0}}\n}}")
+        return "\n\n".join([head, *(_bibtex(r) for r in _sources(table))]) + "\n"
+    head = f"{AUTHOR} (2026). kzdata: Kazakhstan's political life as data (version {version}). {URL}"
+    scope = f"Sources behind {table}:" if table else "Sources:"
+    return "\n".join([head, "", scope, *(f"- {_text(r)}" for r in _sources(table))]) + "\n"

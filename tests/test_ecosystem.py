@@ -1,0 +1,174 @@
+"""Exports, codebook, citation, figures and browsing."""
+
+from __future__ import annotations
+
+import csv
+import json
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import kzdata
+from kzdata import schemas as sc
+from kzdata.cli import main
+from kzdata.codebooks import codebook, markdown
+
+ROOT = Path(__file__).resolve().parents[1]
+TABLES = kzdata.tables()
+
+
+def csv_rows(table: str) -> list[dict[str, str]]:
+    with sc.data_path(table).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_sqlite_export_keeps_rows_keys_and_foreign_keys(tmp_path):
+    db = kzdata.export.export("sqlite", tmp_path / "k.db")
+    con = sqlite3.connect(db)
+    assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+    for table in TABLES:
+        assert con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] == len(csv_rows(table))
+        pk = [r[1] for r in sorted(con.execute(f'PRAGMA table_info("{table}")'), key=lambda r: r[5]) if r[5]]
+        assert pk == sc.primary_key(table)
+        fks = {tuple(r[3:5]) for r in con.execute(f'PRAGMA foreign_key_list("{table}")')}
+        assert len(fks) == len(sc.schema(table).get("foreignKeys", []))
+    first = csv_rows("elections")[0]
+    query = "SELECT date, turnout_pct FROM elections WHERE election_id = ?"
+    got = con.execute(query, (first["election_id"],)).fetchone()
+    assert got[0] == first["date"] and (got[1] is None or got[1] == float(first["turnout_pct"]))
+    assert con.execute("SELECT count(*) FROM _columns").fetchone()[0] == len(codebook())
+
+
+def test_json_export(tmp_path):
+    kzdata.export.export("json", tmp_path)
+    for table in TABLES:
+        records = json.loads((tmp_path / f"{table}.json").read_text(encoding="utf-8"))
+        assert len(records) == len(csv_rows(table))
+        assert list(records[0]) == [f["name"] for f in sc.fields(table)]
+    assert json.loads((tmp_path / "datapackage.json").read_text())["name"] == "kzdata"
+
+
+def test_csv_export_is_a_valid_package(tmp_path):
+    kzdata.export.export("csv", tmp_path / "pkg")
+    assert kzdata.validate(tmp_path / "pkg").valid
+
+
+def test_parquet_export_keeps_dtypes(tmp_path):
+    kzdata.export.export("parquet", tmp_path)
+    for table in TABLES:
+        back = pd.read_parquet(tmp_path / f"{table}.parquet")
+        original = kzdata.load(table)
+        assert len(back) == len(original)
+        for field in sc.fields(table):
+            if sc.enum(field):
+                assert isinstance(back[field["name"]].dtype, pd.CategoricalDtype)
+            elif field["type"] == "integer":
+                assert str(back[field["name"]].dtype) == "Int64"
+
+
+def test_xlsx_export_keeps_text_as_text(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    path = kzdata.export.export("xlsx", tmp_path / "k.xlsx")
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["README", *TABLES]
+    for table in TABLES:
+        assert book[table].max_row == len(csv_rows(table)) + 1
+    cell = book["sources"]["A2"]
+    assert cell.data_type == "s"
+
+
+def test_formula_like_text_stays_text(tmp_path, monkeypatch):
+    openpyxl = pytest.importorskip("openpyxl")
+    from kzdata import export
+
+    original = export._typed_rows
+    monkeypatch.setattr(export, "_typed_rows", lambda t: [{**r, "title": "=1+1"} if t == "sources" else r
+                                                          for r in original(t)])
+    book = openpyxl.load_workbook(export.to_xlsx(tmp_path / "f.xlsx"))
+    header = [c.value for c in book["sources"][1]]
+    cell = book["sources"].cell(row=2, column=header.index("title") + 1)
+    assert cell.value == "=1+1" and cell.data_type == "s"
+
+
+def test_codebook_covers_every_field():
+    frame = codebook()
+    assert len(frame) == sum(len(sc.fields(t)) for t in TABLES)
+    text = markdown()
+    for table in TABLES:
+        assert f"\n## {table}\n" in text
+        for field in sc.fields(table):
+            assert f"| `{field['name']}` |" in text
+            for category in field.get("categories", []):
+                assert f"- `{category['value']}`: " in text
+
+
+def test_every_enum_value_has_a_definition():
+    for table in TABLES:
+        for field in sc.fields(table):
+            if sc.enum(field):
+                assert [c["value"] for c in field["categories"]] == sc.enum(field), (table, field["name"])
+                assert all(c["label"] for c in field["categories"])
+
+
+def test_committed_codebook_is_current():
+    committed = (ROOT / "docs/codebook.md").read_text(encoding="utf-8")
+    assert committed == markdown(), "run: kzdata codebook > docs/codebook.md"
+
+
+def test_cite(capsys):
+    assert main(["cite", "hajj_quotas"]) == 0
+    out = capsys.readouterr().out
+    assert "kzdata" in out and "Gubaidullina" in out
+    assert main(["cite", "elections", "--format", "bibtex"]) == 0
+    assert capsys.readouterr().out.startswith("@misc{kzdata,")
+
+
+def test_changelog_names_current_version():
+    assert f"## {kzdata.__version__}" in (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+
+
+def test_figures_script_draws_every_figure(tmp_path):
+    pytest.importorskip("matplotlib")
+    result = subprocess.run([sys.executable, str(ROOT / "scripts/figures.py"), str(tmp_path)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    pngs = sorted(p.name for p in tmp_path.glob("*.png"))
+    assert len(pngs) >= 5
+    assert all((tmp_path / p).stat().st_size > 5000 for p in pngs)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_browse_serves_tables(tmp_path):
+    pytest.importorskip("datasette")
+    from kzdata.browse import command
+
+    port = _free_port()
+    proc = subprocess.Popen(command(tmp_path, port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/-/versions.json", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        page = urllib.request.urlopen(base + "/kzdata/elections", timeout=5).read().decode()
+        assert "Elections" in page
+        data = json.loads(urllib.request.urlopen(base + "/kzdata/parties.json?_shape=array&_size=max",
+                                                 timeout=5).read())
+        assert len(data) == len(csv_rows("parties"))
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
