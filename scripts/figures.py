@@ -22,10 +22,12 @@ def majilis_seats(ax) -> None:
     results = kzdata.election_results()
     majilis = elections[elections["type"] == "majilis"][["election_id", "date"]]
     rows = results[(results["stage"] == "final") & results["seats"].notna()].merge(majilis, on="election_id")
-    table = rows.pivot_table(index="date", columns="contestant_name", values="seats", aggfunc="sum", observed=True)
+    names = kzdata.parties().set_index("party_id")["name_en"]
+    rows = rows.assign(party=rows["party_id"].map(names).fillna(rows["contestant_name"]))  # one colour per party
+    table = rows.pivot_table(index="date", columns="party", values="seats", aggfunc="sum", observed=True)
     table = table.fillna(0)
     table.index = table.index.year
-    table.plot(kind="bar", stacked=True, ax=ax, width=0.8, legend=False)
+    table.plot(kind="bar", stacked=True, ax=ax, width=0.8, legend=False, colormap="tab20")
     ax.set(title="Majilis seats by party (final results)", xlabel="", ylabel="seats")
     ax.legend(fontsize=6, ncols=2, loc="upper left", bbox_to_anchor=(1, 1))
 
@@ -35,7 +37,8 @@ def winner_share(ax) -> None:
     elections = kzdata.elections()
     results = kzdata.election_results()
     pres = elections[elections["type"] == "presidential"][["election_id", "date"]]
-    final = results[(results["stage"] == "final") & (results["contestant_type"] != "invalid")]
+    final = results[(results["stage"] == "final") & (results["contestant_type"] != "invalid")
+                    & results["vote_pct"].notna()]
     rows = final.merge(pres, on="election_id")
     top = rows.sort_values("vote_pct").groupby("election_id", observed=True).tail(1).sort_values("date")
     ax.plot(top["date"], top["vote_pct"], marker="o")

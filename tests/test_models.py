@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import types
 import typing
 
 import pydantic
@@ -31,8 +32,9 @@ def test_model_agrees_with_schema_field_by_field(name):
         info = model.model_fields[field["name"]]
         constraints = field.get("constraints", {})
         assert info.is_required() == bool(constraints.get("required")), field["name"]
-        args = [a for a in typing.get_args(info.annotation) if a is not type(None)] or [info.annotation]
-        inner = args[0]
+        annotation = info.annotation
+        is_union = typing.get_origin(annotation) in (typing.Union, types.UnionType)
+        inner = next(a for a in typing.get_args(annotation) if a is not type(None)) if is_union else annotation
         if constraints.get("enum"):
             assert typing.get_origin(inner) is typing.Literal
             assert list(typing.get_args(inner)) == constraints["enum"]
