@@ -49,7 +49,7 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    report = kzdata.validate(args.path)
+    report = kzdata.validate(args.path, engine=args.engine)
     for line in report.lines(limit=args.max_errors):
         print(line)
     return 0 if report.valid else 1
@@ -116,6 +116,8 @@ def parser() -> argparse.ArgumentParser:
     check = sub.add_parser("validate", help="validate the shipped data or a datapackage.json / folder")
     check.add_argument("path", nargs="?", default=None)
     check.add_argument("--max-errors", type=int, default=200, help="print at most N errors")
+    check.add_argument("--engine", choices=["pandas", "frictionless"], default="pandas",
+                       help="schema checks: vectorised pandas (default) or frictionless itself")
     check.set_defaults(func=_validate)
     sub.add_parser("info", help="versions, licence, how to cite").set_defaults(func=_info)
     book = sub.add_parser("codebook", help="print the codebook (Markdown) generated from the schemas")

@@ -253,7 +253,8 @@ def party_status_matches_last_event(tables: Tables) -> Iterator[Issue]:
 
 #: Unit a rule must use, by the ending of its name.
 UNIT_BY_SUFFIX = {"_pct": "percent", "_seats": "seats", "_members": "members",
-                  "_branches": "branches", "_years": "years", "_signatures": "signatures"}
+                  "_branches": "branches", "_years": "years", "_signatures": "signatures",
+                  "_days": "days", "_months": "months"}
 
 
 @rule

@@ -196,32 +196,69 @@ def _raw_tables(root: Path, descriptor: dict[str, Any], broken: set[str]) -> dic
     return out
 
 
-def validate(path: str | Path | None = None) -> Report:
+def _resource_schema(root: Path, resource: dict[str, Any]) -> dict[str, Any]:
+    schema = resource.get("schema")
+    if isinstance(schema, str):
+        schema = json.loads((root / schema).read_text(encoding="utf-8"))
+    return schema or {"fields": []}
+
+
+def _pandas_issues(root: Path, descriptor: dict[str, Any], skip: set[str]) -> tuple[list[Issue], dict[str, Any]]:
+    """Table Schema checks, vectorised (see tablecheck); also returns the tables for the rules."""
+    from . import tablecheck
+
+    issues: list[Issue] = []
+    frames, schemas, files = {}, {}, {}
+    for resource in descriptor["resources"]:
+        name = resource.get("name")
+        if name in skip:
+            continue
+        try:
+            schema = _resource_schema(root, resource)
+        except (OSError, ValueError) as exc:
+            issues.append(Issue(resource["schema"], None, None, "descriptor", f"schema cannot be read: {exc}"))
+            continue
+        found, frame = tablecheck.check_table(root / resource["path"], schema, resource["path"])
+        issues += found
+        if frame is not None:
+            frames[name], schemas[name], files[name] = frame, schema, resource["path"]
+    issues += tablecheck.check_foreign_keys(frames, schemas, files)
+    known = set(sc.tables())
+    tables = {name: frame.mask(frame == "") for name, frame in frames.items() if name in known}
+    return issues, tables
+
+
+def validate(path: str | Path | None = None, engine: str = "pandas") -> Report:
     """Validate a data package: the shipped one, or a ``datapackage.json`` / its folder.
 
-    Runs frictionless (types, constraints, enums, primary and foreign keys) and kzdata's
-    cross-table rules, and returns one :class:`Report`. Never raises on bad data.
+    Checks the Table Schemas (types, constraints, enums, primary and foreign keys) and
+    kzdata's cross-table rules, and returns one :class:`Report`. Never raises on bad data.
+    ``engine="pandas"`` (default) runs the vectorised schema checks; ``engine="frictionless"``
+    runs frictionless itself (slower; both report the same cells, a test proves it).
 
     >>> validate().valid  # doctest: +SKIP
     True
     """
+    if engine not in ("pandas", "frictionless"):
+        raise KzdataError(f"unknown engine {engine!r}; use 'pandas' or 'frictionless'")
     descriptor_path = _descriptor_path(path)
     root = descriptor_path.parent
     descriptor = _read_descriptor(descriptor_path)
     issues = _safety_issues(root, descriptor)
     if issues:  # never follow a reference we do not trust
         return Report(issues)
-    too_big: set[str] = set()
-    broken: set[str] = set()
+    unreadable: set[str] = set()
     for resource in descriptor["resources"]:
         file_issues = _file_issues(root, resource)
         issues += file_issues
-        if any(i.rule in ("file-size", "line-length") for i in file_issues):
-            too_big.add(resource["name"])
-        if any(i.rule == "empty-file" for i in file_issues):
-            broken.add(resource["name"])
-    issues += _frictionless_issues(descriptor_path, too_big)
-    tables = _raw_tables(root, descriptor, too_big | broken)
+        if any(i.rule in ("file-size", "line-length", "empty-file") for i in file_issues):
+            unreadable.add(resource["name"])
+    if engine == "frictionless":
+        issues += _frictionless_issues(descriptor_path, unreadable)
+        tables = _raw_tables(root, descriptor, unreadable)
+    else:
+        found, tables = _pandas_issues(root, descriptor, unreadable)
+        issues += found
     paths = {r["name"]: r["path"] for r in descriptor["resources"]}
     for name, frame in tables.items():
         if frame.empty:
