@@ -66,7 +66,8 @@ def scaled_copy(root: Path, target: Path, rows: int) -> Path:
         with path.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(header)
-            for n in range(rows):
+            writer.writerows(base)  # the shipped rows stay (citations point at them)
+            for n in range(len(base), rows):
                 row = list(base[n % len(base)])
                 row[column] = f"{row[column]}-{n}"  # unique keys; every foreign key still resolves
                 if table == "election_results":

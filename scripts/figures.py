@@ -43,7 +43,7 @@ def winner_share(ax) -> None:
     top = rows.sort_values("vote_pct").groupby("election_id", observed=True).tail(1).sort_values("date")
     ax.plot(top["date"], top["vote_pct"], marker="o")
     for _, r in top.iterrows():
-        ax.annotate(str(r["contestant_name"]).split()[0], (r["date"], r["vote_pct"]), fontsize=6,
+        ax.annotate(str(r["contestant_name"]).split()[-1], (r["date"], r["vote_pct"]), fontsize=6,
                     xytext=(0, 5), textcoords="offset points", ha="center")
     ax.set(title="Presidential elections: winner's share (%)", ylim=(0, 105), ylabel="% of votes")
 
@@ -51,12 +51,13 @@ def winner_share(ax) -> None:
 def thresholds(ax) -> None:
     """Members needed to register a party, and the Majilis entry threshold, as step lines."""
     rules = kzdata.electoral_rules()
-    for name, axis, style in (("party_registration_members", ax, "-"), ("majilis_threshold_pct", ax.twinx(), "--")):
+    for name, axis, style, colour in (("party_registration_members", ax, "-", "tab:blue"),
+                                      ("majilis_threshold_pct", ax.twinx(), "--", "tab:red")):
         rows = rules[rules["rule"] == name].assign(year=lambda d: d["effective_from"].str[:4].astype(int))
         rows = rows.sort_values("year")
         if not rows.empty:
-            axis.step(rows["year"], rows["value"], where="post", linestyle=style, marker="o", label=name)
-            axis.set_ylabel(name, fontsize=7)
+            axis.step(rows["year"], rows["value"], where="post", linestyle=style, marker="o", color=colour)
+            axis.set_ylabel(name, fontsize=7, color=colour)
     ax.set(title="Party registration minimum (solid) and Majilis threshold % (dashed)")
 
 
@@ -78,6 +79,7 @@ def hajj(ax) -> None:
         rows = frame[frame["measure"] == measure].sort_values("year")
         ax.plot(rows["year"], rows["value"], marker=marker, label=measure.replace("_", " "))
     ax.set(title="Hajj: quota and pilgrims from Kazakhstan", xlabel="year", ylabel="people")
+    ax.xaxis.get_major_locator().set_params(integer=True)
     ax.legend()
 
 

@@ -77,20 +77,25 @@ def partial_date_bounds(text: str) -> tuple[str, str] | None:
 @rule
 def partial_dates_are_real(tables: Tables) -> Iterator[Issue]:
     """Partial dates are real calendar dates (no 2021-02-30) and intervals run forward."""
+    import pandas as pd
+
     for name in tables:
         for field in sc.fields(name):
-            if not sc.is_partial_date(field):
-                continue
             col = field["name"]
-            for i, row in _rows(tables, name, col):
-                text = row[col]
-                if text is None or not re.match(sc.PARTIAL_DATE_PATTERN, text):
-                    continue  # the schema pattern reports it
+            if not sc.is_partial_date(field) or col not in tables[name].columns:
+                continue
+            values = tables[name][col]
+            well_formed = values.notna() & values.str.fullmatch(sc.PARTIAL_DATE_PATTERN).fillna(False).astype(bool)
+            days = well_formed & (values.str.len() == 10)
+            impossible = days & pd.to_datetime(values.where(days), format="%Y-%m-%d", errors="coerce").isna()
+            intervals = well_formed & values.str.contains("/", regex=False).fillna(False).astype(bool)
+            for i in (impossible | intervals).to_numpy().nonzero()[0]:
+                text = values.iloc[i]
                 bounds = partial_date_bounds(text)
                 if bounds is None:
-                    yield _issue(name, i, col, "real-date", f"{text!r} is not a real calendar date")
+                    yield _issue(name, int(i), col, "real-date", f"{text!r} is not a real calendar date")
                 elif "/" in text and bounds[0] > bounds[1]:
-                    yield _issue(name, i, col, "interval-order", f"interval {text!r} runs backwards")
+                    yield _issue(name, int(i), col, "interval-order", f"interval {text!r} runs backwards")
 
 
 @rule
@@ -105,56 +110,65 @@ def election_id_matches_date_and_type(tables: Tables) -> Iterator[Issue]:
                          f"{r['election_id']!r} does not match its date and type (expected {expected!r})")
 
 
-def _elections(tables: Tables) -> dict[str, dict[str, str | None]]:
-    cols = ("election_id", "ballots_cast", "registered_voters", "turnout_pct", "seats_total")
-    return {r["election_id"]: r for _, r in _rows(tables, "elections", *cols)}
+def _election_limits(tables: Tables, column: str) -> dict[str, float]:
+    """election_id -> numeric value of ``column`` in elections (rows where it parses)."""
+    import pandas as pd
+
+    frame = tables.get("elections")
+    if frame is None or column not in frame.columns:
+        return {}
+    values = pd.to_numeric(frame[column], errors="coerce")
+    return dict(zip(frame["election_id"][values.notna()], values[values.notna()], strict=True))
 
 
-def _by_election_stage(tables: Tables, *columns: str) -> dict[tuple[str, str], list[tuple[int, dict]]]:
-    groups: dict[tuple[str, str], list[tuple[int, dict]]] = {}
-    for i, r in _rows(tables, "election_results", "election_id", "stage", "contestant_type", *columns):
-        groups.setdefault((r["election_id"], r["stage"]), []).append((i, r))
-    return groups
+def _group_sums(tables: Tables, column: str,
+                exclude_invalid: bool = False) -> Iterator[tuple[str, str, float, int, int]]:
+    """(election_id, stage, sum, rows summed, index of the group's last row) per election and stage."""
+    import pandas as pd
+
+    frame = tables.get("election_results")
+    needed = ("election_id", "stage", "contestant_type", column)
+    if frame is None or any(c not in frame.columns for c in needed):
+        return
+    values = pd.to_numeric(frame[column], errors="coerce")
+    keep = values.notna()
+    if exclude_invalid:
+        keep &= frame["contestant_type"] != "invalid"
+    data = pd.DataFrame({"election_id": frame["election_id"], "stage": frame["stage"], "value": values,
+                         "row": range(len(frame))})[keep.to_numpy()]
+    summary = data.groupby(["election_id", "stage"], sort=True).agg(total=("value", "sum"), n=("value", "size"),
+                                                                   last=("row", "max"))
+    for (eid, stage), r in summary.iterrows():
+        yield str(eid), str(stage), float(r["total"]), int(r["n"]), int(r["last"])
 
 
 @rule
 def shares_sum_to_at_most_100(tables: Tables) -> Iterator[Issue]:
     """Within one election and stage, vote_pct of contestants (not invalid ballots) sums to <= 100."""
-    for (eid, stage), rows in _by_election_stage(tables, "vote_pct").items():
-        shares = [(i, _num(r["vote_pct"])) for i, r in rows if r["contestant_type"] != "invalid"]
-        shares = [(i, s) for i, s in shares if s is not None]
-        total = sum(s for _, s in shares)
-        if shares and total > 100 + 0.05 * len(shares):
-            yield _issue("election_results", shares[-1][0], "vote_pct", "shares-sum",
+    for eid, stage, total, n, last in _group_sums(tables, "vote_pct", exclude_invalid=True):
+        if total > 100 + 0.05 * n:
+            yield _issue("election_results", last, "vote_pct", "shares-sum",
                          f"shares of {eid} ({stage}) sum to {total:.2f}, above 100")
 
 
 @rule
 def votes_within_ballots_cast(tables: Tables) -> Iterator[Issue]:
     """Within one election and stage, votes sum to at most the election's ballots_cast."""
-    elections = _elections(tables)
-    for (eid, stage), rows in _by_election_stage(tables, "votes").items():
-        ballots = _num(elections.get(eid, {}).get("ballots_cast"))
-        votes = [(i, _num(r["votes"])) for i, r in rows]
-        votes = [(i, v) for i, v in votes if v is not None]
-        total = sum(v for _, v in votes)
-        if ballots is not None and votes and total > ballots:
-            yield _issue("election_results", votes[-1][0], "votes", "votes-sum",
-                         f"votes of {eid} ({stage}) sum to {total:.0f}, above ballots_cast {ballots:.0f}")
+    ballots = _election_limits(tables, "ballots_cast")
+    for eid, stage, total, _, last in _group_sums(tables, "votes"):
+        if eid in ballots and total > ballots[eid]:
+            yield _issue("election_results", last, "votes", "votes-sum",
+                         f"votes of {eid} ({stage}) sum to {total:.0f}, above ballots_cast {ballots[eid]:.0f}")
 
 
 @rule
 def seats_within_total(tables: Tables) -> Iterator[Issue]:
     """Within one election and stage, seats sum to at most the election's seats_total."""
-    elections = _elections(tables)
-    for (eid, stage), rows in _by_election_stage(tables, "seats").items():
-        limit = _num(elections.get(eid, {}).get("seats_total"))
-        seats = [(i, _num(r["seats"])) for i, r in rows]
-        seats = [(i, s) for i, s in seats if s is not None]
-        total = sum(s for _, s in seats)
-        if limit is not None and seats and total > limit:
-            yield _issue("election_results", seats[-1][0], "seats", "seats-sum",
-                         f"seats of {eid} ({stage}) sum to {total:.0f}, above seats_total {limit:.0f}")
+    limits = _election_limits(tables, "seats_total")
+    for eid, stage, total, _, last in _group_sums(tables, "seats"):
+        if eid in limits and total > limits[eid]:
+            yield _issue("election_results", last, "seats", "seats-sum",
+                         f"seats of {eid} ({stage}) sum to {total:.0f}, above seats_total {limits[eid]:.0f}")
 
 
 @rule
@@ -189,7 +203,9 @@ def citations_point_at_rows(tables: Tables) -> Iterator[Issue]:
         if any(c not in frame.columns for c in pk):
             continue
         if table not in keyed:
-            keys = frame[pk].fillna("").astype(str).agg(_KEY_SEP.join, axis=1)
+            keys = frame[pk[0]].fillna("").astype(str)
+            for column in pk[1:]:
+                keys = keys + _KEY_SEP + frame[column].fillna("").astype(str)
             keyed[table] = {k: n for n, k in enumerate(keys)}
         if record not in keyed[table]:
             yield _issue("citations", i, "record_id", "citation-target",

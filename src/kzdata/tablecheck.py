@@ -73,7 +73,7 @@ def _frame(path: Path, names: list[str], file: str) -> tuple[pd.DataFrame | None
         else:
             column = str(row.index[row.isna()][0])
             issues.append(Issue(file, index + 2, column, "missing-cell", "is missing: the row has too few cells"))
-    return frame[~short].copy() if short.any() else frame, issues
+    return (frame.fillna("") if short.any() else frame), issues  # keep rows: row numbers stay true
 
 
 def _header_issues(header: list[str], names: list[str], file: str) -> list[Issue]:
