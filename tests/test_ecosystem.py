@@ -172,3 +172,10 @@ def test_browse_serves_tables(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_benchmark_script_runs(tmp_path):
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks/bench.py"), "--quick"],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert "validate_vs_frictionless" in result.stdout and "scaling:" in result.stdout

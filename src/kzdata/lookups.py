@@ -17,7 +17,7 @@ def party_name(party_id: str, on: str | dt.date) -> str | None:
     Names come from ``party_events``: ``name_after`` of its ``founded`` event (the name it
     was founded under) and of each ``renamed`` event; the latest one on or before ``on``
     wins (a partial date counts from its first day). Without such events, ``name_en``.
-    Returns None before the party was founded.
+    Returns None before the party was founded, or before its first recorded name.
 
     >>> party_name("amanat", "2016-03-20")  # doctest: +SKIP
     'Nur Otan'
@@ -39,7 +39,8 @@ def party_name(party_id: str, on: str | dt.date) -> str | None:
     in_force = [name for start, name in dated if start <= day]
     if in_force:
         return in_force[-1]
-    return str(match.iloc[0]["name_en"]) if not dated else dated[0][1]
+    # before the first recorded name: unknown if the party was renamed, else its only name
+    return None if dated else str(match.iloc[0]["name_en"])
 
 
 def rule(name: str, on: str | dt.date) -> float | None:
