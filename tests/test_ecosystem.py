@@ -179,3 +179,17 @@ def test_benchmark_script_runs(tmp_path):
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
     assert "validate_vs_frictionless" in result.stdout and "scaling:" in result.stdout
+
+
+def test_readme_table_list_is_current():
+    from kzdata.codebooks import table_list
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme[readme.index("<!-- tables:start"):]
+    block = block[block.index("-->\n") + 4: block.index("<!-- tables:end -->")]
+    assert block == table_list(), "regenerate the README table list from kzdata.codebooks.table_list()"
+
+
+def test_package_is_a_frictionless_package():
+    package = kzdata.package()
+    assert [r.name for r in package.resources] == TABLES

@@ -91,3 +91,12 @@ def markdown() -> str:
                 out.append(f"\n`{field['name']}` values{ordered}:\n")
                 out.extend(f"- `{c['value']}`: {c['label']}" for c in field["categories"])
     return "\n".join(out) + "\n"
+
+
+def table_list() -> str:
+    """The README's table list (name, rows, description), generated from the descriptor."""
+    lines = ["| table | rows | contents |", "|---|---:|---|"]
+    for table in sc.tables():
+        rows, _ = _row_count_and_sources(table)
+        lines.append(f"| `{table}` | {rows} | {sc.resource(table).get('description', '')} |")
+    return "\n".join(lines) + "\n"
