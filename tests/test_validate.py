@@ -258,27 +258,17 @@ def test_citation_to_missing_record_and_column(package_copy):
         assert reported(report, "citations", 3, "field", "citation-target"), explain(report)
 
 
-def test_event_before_founding(package_copy):
-    row = find_row(package_copy, "party_events", party_id="amanat", event="renamed")
-    set_cell(package_copy, "party_events", row, "date", "1950")
+@pytest.mark.parametrize(("table", "match", "column", "value", "rule"), [
+    ("party_events", {"party_id": "amanat", "event": "renamed"}, "date", "1950", "event-before-founding"),
+    ("party_events", {"event": "merged_into"}, "related_party_id", "", "related-party"),
+    ("party_events", {"party_id": "amanat", "event": "renamed"}, "name_after", "", "renamed-name"),
+    ("electoral_rules", {"rule": "majilis_threshold_pct"}, "unit", "seats", "rule-unit"),
+])
+def test_cross_table_rule_edit_is_reported(package_copy, table, match, column, value, rule):
+    row = find_row(package_copy, table, **match)
+    set_cell(package_copy, table, row, column, value)
     report = check(package_copy)
-    assert reported(report, "party_events", row, "date", "event-before-founding"), explain(report)
-
-
-def test_merger_needs_related_party(package_copy):
-    rows = read_rows(package_copy / "data/party_events.csv")
-    h = rows[0]
-    row = next(n for n, r in enumerate(rows[1:], start=2) if r[h.index("event")] == "merged_into")
-    set_cell(package_copy, "party_events", row, "related_party_id", "")
-    report = check(package_copy)
-    assert reported(report, "party_events", row, "related_party_id", "related-party"), explain(report)
-
-
-def test_rename_needs_new_name(package_copy):
-    row = find_row(package_copy, "party_events", party_id="amanat", event="renamed")
-    set_cell(package_copy, "party_events", row, "name_after", "")
-    report = check(package_copy)
-    assert reported(report, "party_events", row, "name_after", "renamed-name"), explain(report)
+    assert reported(report, table, row, column, rule), explain(report)
 
 
 def test_status_must_follow_last_event(package_copy):
@@ -289,13 +279,6 @@ def test_status_must_follow_last_event(package_copy):
     set_cell(package_copy, "parties", row, "status", "registered")
     report = check(package_copy)
     assert reported(report, "parties", row, "status", "party-status"), explain(report)
-
-
-def test_rule_unit_must_fit(package_copy):
-    row = find_row(package_copy, "electoral_rules", rule="majilis_threshold_pct")
-    set_cell(package_copy, "electoral_rules", row, "unit", "seats")
-    report = check(package_copy)
-    assert reported(report, "electoral_rules", row, "unit", "rule-unit"), explain(report)
 
 
 def test_category_count_above_all(package_copy):
