@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import export
 from .codebooks import codebook
-from .errors import DataFileError, KzdataError, UnknownTableError, UnsafeDescriptorError
+from .errors import DataFileError, KzdataError, UnknownTableError
 from .loading import from_records, load, to_csv
 from .lookups import party_name, rule
 from .schemas import schema, tables
@@ -83,7 +83,7 @@ hajj_quotas = _table_loader("hajj_quotas")
 citations = _table_loader("citations")
 
 __all__ = [
-    "DataFileError", "KzdataError", "UnknownTableError", "UnsafeDescriptorError", "__version__",
+    "DataFileError", "KzdataError", "UnknownTableError", "__version__",
     "citations", "codebook", "export", "data_version", "election_results", "elections", "electoral_rules",
     "hajj_quotas",
     "from_records", "laws", "load", "package", "parties", "party_events", "party_name", "records", "rule",

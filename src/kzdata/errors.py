@@ -16,7 +16,3 @@ class UnknownTableError(KzdataError, KeyError):
 
 class DataFileError(KzdataError, ValueError):
     """A data file that cannot be read into its schema's types; names file, row and column."""
-
-
-class UnsafeDescriptorError(KzdataError, ValueError):
-    """A datapackage.json that points outside its folder, at a URL, or at a missing file."""

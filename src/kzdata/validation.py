@@ -1,4 +1,5 @@
-"""Validation of a data package: frictionless for the Table Schemas, our rules for the rest.
+"""Validation of a data package: Table Schema checks (vectorised, or frictionless itself),
+then kzdata's cross-table rules, in one report.
 
 Bad data is reported, never raised: ``validate`` returns a :class:`Report`. Only a path
 that is not a data package at all raises :class:`KzdataError` (the CLI's exit code 2).
