@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import schemas as sc
 from .errors import DataFileError
+from .tablecheck import enum_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -51,7 +52,7 @@ def _convert(frame: pd.DataFrame, name: str, path: Path) -> pd.DataFrame:
             bad = present & ~raw.isin(allowed)
             if bad.any():
                 row = _first_bad(bad)
-                raise _fail(path, row, col, f"{raw[row - 2]!r} is not one of {allowed}")
+                raise _fail(path, row, col, f"{raw[row - 2]!r} is not one of {enum_text(allowed)}")
             ordered = bool(field.get("categoriesOrdered", False))
             frame[col] = pd.Categorical(raw, categories=allowed, ordered=ordered)
         elif kind in ("integer", "number"):

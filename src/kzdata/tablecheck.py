@@ -98,6 +98,13 @@ def _row_length_issues(path: Path, width: int, file: str) -> list[Issue]:
     return issues
 
 
+def enum_text(values: list[str]) -> str:
+    """The allowed values, or the first few and a pointer to the codebook when there are many."""
+    if len(values) <= 8:
+        return repr(values)
+    return f"the {len(values)} allowed values ({', '.join(values[:5])}, ...; see docs/codebook.md)"
+
+
 def _cell_issues(frame: pd.DataFrame, field: dict[str, Any], file: str) -> tuple[list[Issue], Any]:
     """Issues of one column, and a mask of its cells that passed the type check."""
     import pandas as pd
@@ -128,7 +135,7 @@ def _cell_issues(frame: pd.DataFrame, field: dict[str, Any], file: str) -> tuple
         ok &= values.str.match(URI.pattern)
     report(present & ~ok, "type", f"is not of the column's type ({kind})")
     if "enum" in c:
-        report(ok & ~values.isin(c["enum"]), "constraint", f"is not one of {c['enum']}")
+        report(ok & ~values.isin(c["enum"]), "constraint", f"is not one of {enum_text(c['enum'])}")
     if "pattern" in c:
         report(ok & ~values.str.fullmatch(c["pattern"]), "constraint", f"does not match {c['pattern']!r}")
     if kind in ("integer", "number") and ("minimum" in c or "maximum" in c):
