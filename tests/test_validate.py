@@ -102,9 +102,7 @@ def test_duplicate_composite_primary_key(package_copy):
     rows.insert(2, list(rows[1]))
     write_rows(path, rows)
     report = check(package_copy)
-    assert reported(report, "election_results", 3, None, "primary-key") or any(
-        e.file == "data/election_results.csv" and e.row == 3 and e.rule == "primary-key" for e in report.errors
-    ), explain(report)
+    assert reported(report, "election_results", 3, "election_id,stage,contestant_id", "primary-key"), explain(report)
 
 
 def _foreign_keys():
@@ -253,9 +251,7 @@ def test_citation_to_missing_record_and_column(package_copy):
     set_cell(package_copy, "citations", 3, "field", "no_such_column")
     report = check(package_copy)
     assert reported(report, "citations", 2, "record_id", "citation-target"), explain(report)
-    rows = read_rows(package_copy / "data/citations.csv")
-    if rows[2][0] in TABLES and rows[2][1]:
-        assert reported(report, "citations", 3, "field", "citation-target"), explain(report)
+    assert reported(report, "citations", 3, "field", "citation-target"), explain(report)
 
 
 @pytest.mark.parametrize(("table", "match", "column", "value", "rule"), [
@@ -293,14 +289,12 @@ def test_category_count_above_all(package_copy):
 
 def test_pilgrims_above_quota_without_note(package_copy):
     rows = read_rows(package_copy / "data/hajj_quotas.csv")
-    h = rows[0]
     years_with_quota = {r[0] for r in rows[1:] if r[1] == "quota_allocated"}
     row = next(n for n, r in enumerate(rows[1:], start=2) if r[1] == "pilgrims_departed" and r[0] in years_with_quota)
     set_cell(package_copy, "hajj_quotas", row, "value", "99999999")
     set_cell(package_copy, "hajj_quotas", row, "note", "")
     report = check(package_copy)
     assert reported(report, "hajj_quotas", row, "value", "pilgrims-within-quota"), explain(report)
-    assert h[1] == "measure"
 
 
 # --- untrusted descriptors ------------------------------------------------------------
