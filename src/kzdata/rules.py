@@ -123,7 +123,8 @@ def _election_limits(tables: Tables, column: str) -> dict[str, float]:
 
 def _group_sums(tables: Tables, column: str,
                 exclude_invalid: bool = False) -> Iterator[tuple[str, str, float, int, int]]:
-    """(election_id, stage, sum, rows summed, index of the group's last row) per election and stage."""
+    """(election_id, stage label, sum, rows summed, index of the group's last row) per election, stage
+    and pollster: each institute's exit poll is summed by itself."""
     import pandas as pd
 
     frame = tables.get("election_results")
@@ -134,12 +135,14 @@ def _group_sums(tables: Tables, column: str,
     keep = values.notna()
     if exclude_invalid:
         keep &= frame["contestant_type"] != "invalid"
-    data = pd.DataFrame({"election_id": frame["election_id"], "stage": frame["stage"], "value": values,
-                         "row": range(len(frame))})[keep.to_numpy()]
-    summary = data.groupby(["election_id", "stage"], sort=True).agg(total=("value", "sum"), n=("value", "size"),
-                                                                   last=("row", "max"))
-    for (eid, stage), r in summary.iterrows():
-        yield str(eid), str(stage), float(r["total"]), int(r["n"]), int(r["last"])
+    pollster = frame["pollster"].fillna("") if "pollster" in frame.columns else ""
+    data = pd.DataFrame({"election_id": frame["election_id"], "stage": frame["stage"], "pollster": pollster,
+                         "value": values, "row": range(len(frame))})[keep.to_numpy()]
+    summary = data.groupby(["election_id", "stage", "pollster"], sort=True).agg(
+        total=("value", "sum"), n=("value", "size"), last=("row", "max"))
+    for (eid, stage, by), r in summary.iterrows():
+        label = f"{stage} by {by}" if by else str(stage)
+        yield str(eid), label, float(r["total"]), int(r["n"]), int(r["last"])
 
 
 @rule
@@ -190,6 +193,17 @@ _KEY_SEP = "|"
 
 
 @rule
+def pollster_only_for_exit_polls(tables: Tables) -> Iterator[Issue]:
+    """An exit_poll row names its pollster; an official count (preliminary, final) has none."""
+    for i, r in _rows(tables, "election_results", "stage", "pollster"):
+        if r["stage"] == "exit_poll" and not r["pollster"]:
+            yield _issue("election_results", i, "pollster", "pollster", "an exit_poll row needs its pollster")
+        elif r["stage"] in ("preliminary", "final") and r["pollster"]:
+            yield _issue("election_results", i, "pollster", "pollster",
+                         f"a {r['stage']} row is the commission's count; leave pollster empty")
+
+
+@rule
 def citations_point_at_rows(tables: Tables) -> Iterator[Issue]:
     """A citation names an existing row and column, and a stated value differs from the main one."""
     cols = ("table", "record_id", "field", "value")
@@ -206,6 +220,7 @@ def citations_point_at_rows(tables: Tables) -> Iterator[Issue]:
             keys = frame[pk[0]].fillna("").astype(str)
             for column in pk[1:]:
                 keys = keys + _KEY_SEP + frame[column].fillna("").astype(str)
+            keys = keys.str.rstrip(_KEY_SEP)  # trailing empty key parts are left out of record_id
             keyed[table] = {k: n for n, k in enumerate(keys)}
         if record not in keyed[table]:
             yield _issue("citations", i, "record_id", "citation-target",
