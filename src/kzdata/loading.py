@@ -7,76 +7,88 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import schemas as sc
+from .cells import DEFAULT_TRUE, read_column
 from .errors import DataFileError
-from .tablecheck import enum_text
 
 if TYPE_CHECKING:
     import pandas as pd
 
 
-def _fail(path: Path, row: int, column: str, problem: str) -> DataFileError:
-    return DataFileError(f"{path.parent.name}/{path.name}:{row}:{column}: {problem}")
+def _where(path: Path) -> str:
+    return f"{path.parent.name}/{path.name}"
 
 
-def _first_bad(mask: Any) -> int:
-    """Spreadsheet row number (header is row 1) of the first True in a boolean Series."""
-    return int(mask.to_numpy().nonzero()[0][0]) + 2
-
-
-def _read_raw(path: Path, columns: list[str]) -> pd.DataFrame:
-    import pandas as pd
+def _read_text(path: Path, columns: list[str]) -> pd.DataFrame:
+    """The file as all text, refusing what the validator would refuse, with the right row."""
+    from .tablecheck import Delegate, first_ragged_row, read_text
 
     try:
-        frame = pd.read_csv(
-            path, dtype="string", keep_default_na=False, na_values=[""], encoding="utf-8",
-            engine="c",
-        )
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise DataFileError(f"{path.parent.name}/{path.name}: cannot be read as CSV ({exc})") from exc
-    if list(frame.columns) != columns:
-        raise DataFileError(
-            f"{path.parent.name}/{path.name}:1: header is {list(frame.columns)}, expected {columns}"
-        )
-    return frame
+        return read_text(path, columns)
+    except FileNotFoundError:
+        raise
+    except IsADirectoryError:
+        raise DataFileError(f"{path}: is a folder; give the path of a CSV file") from None
+    except Delegate as why:
+        row = first_ragged_row(path, len(columns))
+        where = f"{_where(path)}:{row}" if row else _where(path)
+        raise DataFileError(f"{where}: cannot be loaded: {why} (run `kzdata validate` for every problem)") from None
 
 
-def _convert(frame: pd.DataFrame, name: str, path: Path) -> pd.DataFrame:
-    """Turn the all-string frame into the schema's dtypes, refusing any value that would be lost."""
+def _convert(frame: pd.DataFrame, schema: dict[str, Any], path: Path) -> pd.DataFrame:
+    """Turn the all-text frame into the schema's dtypes, refusing any value that would be lost.
+
+    Cells are read by :mod:`kzdata.cells`, as the validator reads them: a value the validator
+    rejects raises here, a value it accepts loads exactly.
+    """
     import pandas as pd
 
-    for field in sc.fields(name):
-        col, kind, raw = field["name"], field["type"], frame[field["name"]]
-        present = raw.notna()
+    from .tablecheck import blank_rows
+
+    missing_values = schema.get("missingValues", [""])
+    blank = blank_rows(frame, missing_values).to_numpy().nonzero()[0]
+    if len(blank):
+        raise DataFileError(f"{_where(path)}:{int(blank[0]) + 2}: blank row: every cell is empty")
+    out = {}
+    for field in schema["fields"]:
+        col, kind, text = field["name"], field["type"], frame[field["name"]]
+        column = read_column(text, field, missing_values)
+        if column.problems:
+            index, _, problem = column.problems[0]
+            raise DataFileError(f"{_where(path)}:{index + 2}:{col}: {problem}")
+        missing = text.isin(missing_values).to_numpy()
         allowed = sc.enum(field)
         if allowed is not None:
-            bad = present & ~raw.isin(allowed)
-            if bad.any():
-                row = _first_bad(bad)
-                raise _fail(path, row, col, f"{raw[row - 2]!r} is not one of {enum_text(allowed)}")
-            ordered = bool(field.get("categoriesOrdered", False))
-            frame[col] = pd.Categorical(raw, categories=allowed, ordered=ordered)
-        elif kind in ("integer", "number"):
-            numbers = pd.to_numeric(raw, errors="coerce")
-            bad = present & (numbers.isna() | (kind == "integer") & (numbers % 1 != 0))
-            if bad.any():
-                row = _first_bad(bad)
-                raise _fail(path, row, col, f"{raw[row - 2]!r} is not a valid {kind}")
-            frame[col] = numbers.astype(sc.PANDAS_DTYPES[kind])
+            out[col] = pd.Categorical(text.where(~missing), categories=allowed,
+                                      ordered=bool(field.get("categoriesOrdered", False)))
+            continue
+        fast = column.fast.to_numpy()
+        if kind == "integer":
+            typed = pd.to_numeric(text.where(fast, "0")).astype("Int64")
+        elif kind == "number":
+            typed = pd.to_numeric(text.where(fast, "0")).astype("Float64")
         elif kind == "boolean":
-            values = raw.map({"true": True, "false": False}, na_action="ignore")
-            bad = present & values.isna()
-            if bad.any():
-                row = _first_bad(bad)
-                raise _fail(path, row, col, f"{raw[row - 2]!r} is not true or false")
-            frame[col] = values.astype("boolean")
+            truth = field.get("trueValues", DEFAULT_TRUE)
+            typed = text.isin(truth).astype("boolean")
         elif kind == "date":
-            dates = pd.to_datetime(raw, format="%Y-%m-%d", errors="coerce")
-            bad = present & dates.isna()
-            if bad.any():
-                row = _first_bad(bad)
-                raise _fail(path, row, col, f"{raw[row - 2]!r} is not a date YYYY-MM-DD")
-            frame[col] = dates.astype(sc.PANDAS_DTYPES["date"])
-    return frame
+            typed = pd.to_datetime(text.where(fast), format="%Y-%m-%d").astype(sc.PANDAS_DTYPES["date"])
+        else:
+            typed = text.astype("string")
+        typed = typed.mask(missing | ~fast & (kind != "string"))
+        for index, value in column.overrides.items():
+            typed.iat[index] = _pandas_value(kind, value)
+        out[col] = typed
+    return pd.DataFrame(out, index=frame.index)
+
+
+def _pandas_value(kind: str, value: Any) -> Any:
+    """A value read by the reference reader, as the column's pandas dtype holds it."""
+    import pandas as pd
+
+    if kind == "number":
+        return float(value)
+    if kind == "date":
+        return pd.Timestamp(value)
+    return value
 
 
 def load(name: str) -> pd.DataFrame:
@@ -102,8 +114,9 @@ def load(name: str) -> pd.DataFrame:
 
 def read_table(name: str, path: Path) -> pd.DataFrame:
     """Read ``path`` as table ``name``: the loader for an edited copy of a shipped file."""
-    columns = [f["name"] for f in sc.fields(name)]
-    return _convert(_read_raw(Path(path), columns), name, Path(path))
+    path = Path(path)
+    schema = sc.schema(name)
+    return _convert(_read_text(path, [f["name"] for f in schema["fields"]]), schema, path)
 
 
 def to_csv(name: str, frame: pd.DataFrame) -> str:

@@ -26,6 +26,10 @@ class Report:
     """Outcome of :func:`kzdata.validate`: ``valid`` and the list of ``errors``."""
 
     errors: list[Issue] = field(default_factory=list)
+    #: Which engine checked each resource's Table Schema: "fast", or "frictionless (why)".
+    engines: dict[str, str] = field(default_factory=dict)
+    #: Things the user should know that are not errors (e.g. kzdata's rules did not apply).
+    notices: list[str] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
@@ -40,6 +44,12 @@ class Report:
         out = [str(e) for e in self.errors[:limit]]
         if len(self.errors) > limit:
             out.append(f"... and {len(self.errors) - limit} more")
+        fast = [name for name, engine in self.engines.items() if engine == "fast"]
+        delegated = [f"{name} ({engine})" for name, engine in self.engines.items() if engine != "fast"]
+        if self.engines:
+            out.append(f"checked by the fast engine: {', '.join(fast) or 'none'}; "
+                       f"by frictionless: {', '.join(delegated) or 'none'}")
+        out += [f"notice: {notice}" for notice in self.notices]
         if self.valid:
             out.append("valid: no errors")
         else:

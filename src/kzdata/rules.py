@@ -10,7 +10,8 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from . import schemas as sc
 from .report import Issue
@@ -18,7 +19,24 @@ from .report import Issue
 if TYPE_CHECKING:
     import pandas as pd
 
-Tables = dict[str, "pd.DataFrame"]
+class Data(dict):  # type: ignore[type-arg]
+    """The raw tables of the package being validated (name -> DataFrame), with that package's
+    own schemas and file paths, so rules never read the installed copy."""
+
+    def __init__(self, tables: dict[str, pd.DataFrame], schemas: dict[str, dict[str, Any]],
+                 files: dict[str, str]) -> None:
+        super().__init__(tables)
+        self.schemas, self.files = schemas, files
+
+    def fields(self, name: str) -> list[dict[str, Any]]:
+        return self.schemas[name]["fields"]
+
+    def primary_key(self, name: str) -> list[str]:
+        pk = self.schemas[name].get("primaryKey") or []
+        return [pk] if isinstance(pk, str) else list(pk)
+
+
+Tables = Data
 Rule = Callable[[Tables], Iterator[Issue]]
 RULES: list[Rule] = []
 
@@ -32,7 +50,7 @@ def rule(func: Rule) -> Rule:
 
 def _issue(table: str, index: int | None, column: str | None, name: str, message: str) -> Issue:
     row = None if index is None else index + 2  # header is row 1, as a spreadsheet shows
-    return Issue(f"data/{table}.csv", row, column, name, message)
+    return Issue(table, row, column, name, message)  # check() puts the table's file path in
 
 
 def _rows(tables: Tables, name: str, *columns: str) -> Iterator[tuple[int, dict[str, str | None]]]:
@@ -80,7 +98,7 @@ def partial_dates_are_real(tables: Tables) -> Iterator[Issue]:
     import pandas as pd
 
     for name in tables:
-        for field in sc.fields(name):
+        for field in tables.fields(name):
             col = field["name"]
             if not sc.is_partial_date(field) or col not in tables[name].columns:
                 continue
@@ -213,7 +231,7 @@ def citations_point_at_rows(tables: Tables) -> Iterator[Issue]:
         if table not in tables or record is None or field is None:
             continue
         frame = tables[table]
-        pk = sc.primary_key(table)
+        pk = tables.primary_key(table)
         if any(c not in frame.columns for c in pk):
             continue
         if table not in keyed:
@@ -327,5 +345,6 @@ def pilgrims_within_quota(tables: Tables) -> Iterator[Issue]:
 
 
 def check(tables: Tables) -> list[Issue]:
-    """Run every rule over the raw tables."""
-    return [issue for rule_func in RULES for issue in rule_func(tables)]
+    """Run every rule over the raw tables; issues name the file of their table."""
+    return [replace(issue, file=tables.files.get(issue.file, issue.file))
+            for rule_func in RULES for issue in rule_func(tables)]

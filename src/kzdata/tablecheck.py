@@ -1,197 +1,219 @@
-"""Table Schema checks, vectorised with pandas: the same rules frictionless applies
-(header, types, required, unique, enum, pattern, range, primary and foreign keys), fast
-enough for millions of rows. ``kzdata validate --engine frictionless`` runs frictionless
-itself; a test proves both report the same cells on the corruption suite.
+"""The fast engine: Table Schema checks vectorised with pandas, for the keywords it supports.
+
+Frictionless is the reference implementation. This engine runs a resource only when every
+keyword of its descriptor and schema is in ``SUPPORTED`` below; any other resource, and any
+file whose structure is unusual (a header that differs from the schema, extra or missing
+cells, blank rows, a sniffed dialect other than plain comma-separated, NUL or CR bytes), is
+handed to frictionless whole (:class:`Delegate`). Cell values are read by :mod:`kzdata.cells`,
+whose fast path accepts only what frictionless accepts and asks frictionless about the rest.
 """
 
 from __future__ import annotations
 
 import csv
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .cells import read_column
 from .report import Issue
 
 if TYPE_CHECKING:
     import pandas as pd
 
-#: Text a cell of each type must match (before range checks); Table Schema defaults.
-TYPE_PATTERNS = {
-    "integer": r"[+-]?\d+",
-    "number": r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?",
-    "date": r"\d{4}-\d{2}-\d{2}",
+#: Every keyword the fast engine implements; anything else goes to frictionless.
+SUPPORTED: dict[str, Any] = {
+    "package": {"$schema", "profile", "name", "id", "title", "description", "homepage", "version", "created",
+                "keywords", "licenses", "contributors", "sources", "image", "resources"},
+    "resource": {"$schema", "profile", "name", "type", "path", "scheme", "format", "mediatype", "encoding",
+                 "title", "description", "schema", "sources", "licenses"},
+    "resource values": {"type": {"table"}, "scheme": {"file"}, "format": {"csv"}, "mediatype": {"text/csv"},
+                        "encoding": {"utf-8", "utf8"}},
+    "schema": {"$schema", "profile", "name", "title", "description", "fields", "missingValues", "primaryKey",
+               "foreignKeys"},
+    "field": {"name", "type", "format", "title", "description", "example", "constraints", "categories",
+              "categoriesOrdered", "trueValues", "falseValues", "rdfType"},
+    "formats": {"string": {"default", "uri"}, "integer": {"default"}, "number": {"default"},
+                "boolean": {"default"}, "date": {"default"}},
+    "constraints": {"string": {"required", "unique", "enum", "pattern", "minLength", "maxLength"},
+                    "integer": {"required", "unique", "minimum", "maximum"},
+                    "number": {"required", "minimum", "maximum"},
+                    "boolean": {"required"},
+                    "date": {"required", "unique"}},
+    "key types": {"string", "integer", "date"},
 }
-URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$")
+#: Cell text that the fast engine leaves to frictionless' CSV reader.
+_UNUSUAL_BYTES = (b"\x00", b"\r")
 
 
-def _encoding_issue(path: Path, file: str) -> Issue | None:
-    """The first byte sequence that is not UTF-8, streamed so a large file is never held twice."""
-    import codecs
+class Delegate(Exception):  # noqa: N818 - a signal, not an error
+    """This resource must be checked by frictionless; the message says why."""
 
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    line, offset = 1, 0
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 24):
-            try:
-                decoder.decode(chunk)
-            except UnicodeDecodeError as exc:
-                bad = exc.start
-                return Issue(file, line + chunk.count(b"\n", 0, max(bad, 0)), None, "encoding",
-                             f"bytes are not valid UTF-8 near byte {offset + max(bad, 0)}")
-            line += chunk.count(b"\n")
-            offset += len(chunk)
-    try:
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return Issue(file, line, None, "encoding", "file ends inside a UTF-8 character")
+
+def unsupported(package: dict[str, Any], resource: dict[str, Any], schema: dict[str, Any]) -> str | None:
+    """Why the fast engine cannot check this resource, or None when it can."""
+    for level, keys in (("package", package), ("resource", resource), ("schema", schema)):
+        extra = sorted(set(keys) - SUPPORTED[level])
+        if extra:
+            return f"{level} keyword {extra[0]!r}"
+    if "encoding" not in resource:
+        return "no declared encoding (frictionless detects it)"
+    for key, allowed in SUPPORTED["resource values"].items():
+        if key in resource and str(resource[key]).lower() not in allowed:
+            return f"{key} {resource[key]!r}"
+    types = {}
+    for spec in schema["fields"]:
+        kind, name = spec["type"], spec["name"]
+        types[name] = kind
+        if kind not in SUPPORTED["formats"]:
+            return f"field {name!r} of type {kind!r}"
+        if spec.get("format", "default") not in SUPPORTED["formats"][kind]:
+            return f"field {name!r} with format {spec['format']!r}"
+        extra = sorted(set(spec) - SUPPORTED["field"])
+        if extra:
+            return f"field {name!r} keyword {extra[0]!r}"
+        if kind != "boolean" and ({"trueValues", "falseValues"} & set(spec)):
+            return f"field {name!r} with trueValues/falseValues"
+        constraints = spec.get("constraints", {})
+        extra = sorted(set(constraints) - SUPPORTED["constraints"][kind])
+        if extra:
+            return f"field {name!r} constraint {extra[0]!r}"
+        if "enum" in constraints and not all(isinstance(v, str) for v in constraints["enum"]):
+            return f"field {name!r} with a non-text enum"
+    keyed = _key_fields(schema)
+    for name in keyed:
+        if name in types and types[name] not in SUPPORTED["key types"]:
+            return f"key field {name!r} of type {types[name]!r}"
     return None
 
 
-def _frame(path: Path, names: list[str], file: str) -> tuple[pd.DataFrame | None, list[Issue]]:
-    """The file as an all-text DataFrame ("" for empty cells), or None and why it cannot be read."""
-    import pandas as pd
-
-    bad_bytes = _encoding_issue(path, file)
-    if bad_bytes:
-        return None, [bad_bytes]
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        header = next(csv.reader(handle), [])
-    issues = _header_issues(header, names, file)
-    if issues:
-        return None, issues
-    try:
-        frame = pd.read_csv(path, dtype="str", keep_default_na=False, na_filter=False, encoding="utf-8-sig",
-                            skip_blank_lines=False, engine="c")
-    except pd.errors.ParserError:
-        return None, _row_length_issues(path, len(names), file)
-    short = frame.isna().any(axis=1)
-    for index in short.to_numpy().nonzero()[0]:
-        row = frame.iloc[index]
-        if row.isna().all():
-            issues.append(Issue(file, index + 2, None, "blank-row", "blank row"))
-        else:
-            column = str(row.index[row.isna()][0])
-            issues.append(Issue(file, index + 2, column, "missing-cell", "is missing: the row has too few cells"))
-    return (frame.fillna("") if short.any() else frame), issues  # keep rows: row numbers stay true
+def _key_fields(schema: dict[str, Any]) -> set[str]:
+    names = {s["name"] for s in schema["fields"] if s.get("constraints", {}).get("unique")}
+    pk = schema.get("primaryKey") or []
+    names |= {pk} if isinstance(pk, str) else set(pk)
+    for fk in schema.get("foreignKeys", []):
+        cols = fk["fields"]
+        names |= {cols} if isinstance(cols, str) else set(cols)
+    return names
 
 
-def _header_issues(header: list[str], names: list[str], file: str) -> list[Issue]:
-    issues = []
-    for position, name in enumerate(names):
-        if position >= len(header):
-            issues.append(Issue(file, 1, name, "header", "column is missing from the header"))
-        elif header[position] != name:
-            issues.append(Issue(file, 1, header[position] or name, "header",
-                                f"header does not match the schema (expected {name!r} here)"))
-    for extra in header[len(names):]:
-        issues.append(Issue(file, 1, extra, "header", "column is not in the schema"))
-    return issues
-
-
-def _row_length_issues(path: Path, width: int, file: str) -> list[Issue]:
-    issues = []
-    with path.open(encoding="utf-8-sig", newline="") as handle:
+def first_ragged_row(path: Path, width: int) -> int | None:
+    """Spreadsheet row number (header 1, records counted as a CSV reader counts them) of the
+    first row without exactly ``width`` cells, or None."""
+    with path.open(encoding="utf-8", errors="replace", newline="") as handle:
         for number, row in enumerate(csv.reader(handle), start=1):
-            if len(row) > width:
-                issues.append(Issue(file, number, None, "extra-cell", "is an extra cell: the row has too many cells"))
-    return issues
+            if len(row) != width:
+                return number
+    return None
 
 
-def enum_text(values: list[str]) -> str:
-    """The allowed values, or the first few and a pointer to the codebook when there are many."""
-    if len(values) <= 8:
-        return repr(values)
-    return f"the {len(values)} allowed values ({', '.join(values[:5])}, ...; see docs/codebook.md)"
+def _plain_dialect(path: Path) -> bool:
+    """True when frictionless would sniff this file as plain comma-separated CSV."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        sample = "".join(line for _, line in zip(range(100), handle, strict=False))
+    try:
+        found = csv.Sniffer().sniff(sample, ",\t;|")
+    except csv.Error:
+        return True  # frictionless falls back to the excel dialect
+    return (found.delimiter == "," and not found.skipinitialspace and found.escapechar is None
+            and found.quotechar in ('"', "'"))
 
 
-def _cell_issues(frame: pd.DataFrame, field: dict[str, Any], file: str) -> tuple[list[Issue], Any]:
-    """Issues of one column, and a mask of its cells that passed the type check."""
+def read_text(path: Path, names: list[str]) -> pd.DataFrame:
+    """The file as an all-text DataFrame ("" for empty cells); raises Delegate when unusual."""
     import pandas as pd
 
-    name, kind = field["name"], field["type"]
-    values = frame[name]
-    c = field.get("constraints", {})
-    present = values != ""
-    issues: list[Issue] = []
-
-    def report(mask: Any, rule: str, text: str) -> None:
-        for index in mask.to_numpy().nonzero()[0]:
-            issues.append(Issue(file, int(frame.index[index]) + 2, name, rule, f"{values.iloc[index]!r} {text}"))
-
-    missing = ~present
-    if c.get("required") and missing.any():
-        for index in missing.to_numpy().nonzero()[0]:
-            issues.append(Issue(file, int(frame.index[index]) + 2, name, "constraint", "is empty but required"))
-    ok = present.copy()
-    if kind in TYPE_PATTERNS:
-        ok &= values.str.fullmatch(TYPE_PATTERNS[kind])
-        if kind == "date":
-            ok &= pd.to_datetime(values.where(ok, None), format="%Y-%m-%d", errors="coerce").notna()
-    elif kind == "boolean":
-        ok &= values.isin(field.get("trueValues", ["true", "True", "TRUE", "1"])
-                          + field.get("falseValues", ["false", "False", "FALSE", "0"]))
-    elif field.get("format") == "uri":
-        ok &= values.str.match(URI.pattern)
-    report(present & ~ok, "type", f"is not of the column's type ({kind})")
-    if "enum" in c:
-        report(ok & ~values.isin(c["enum"]), "constraint", f"is not one of {enum_text(c['enum'])}")
-    if "pattern" in c:
-        report(ok & ~values.str.fullmatch(c["pattern"]), "constraint", f"does not match {c['pattern']!r}")
-    if kind in ("integer", "number") and ("minimum" in c or "maximum" in c):
-        numbers = pd.to_numeric(values.where(ok, None), errors="coerce")
-        if "minimum" in c:
-            report(ok & (numbers < c["minimum"]), "constraint", f"is below the minimum {c['minimum']}")
-        if "maximum" in c:
-            report(ok & (numbers > c["maximum"]), "constraint", f"is above the maximum {c['maximum']}")
-    if c.get("unique"):
-        report(present & values.duplicated(keep="first"), "unique", "repeats a value that must be unique")
-    return issues, ok
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 24):
+            if any(b in chunk for b in _UNUSUAL_BYTES):
+                raise Delegate("NUL or CR bytes")
+            try:
+                chunk.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                if exc.reason != "unexpected end of data":
+                    raise Delegate("bytes that are not UTF-8") from None
+    with path.open(encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle), [])
+    if header != names:
+        raise Delegate("a header that differs from the schema")
+    if not _plain_dialect(path):
+        raise Delegate("a dialect other than plain comma-separated")
+    try:
+        frame = pd.read_csv(path, dtype=object, keep_default_na=False, na_filter=False, encoding="utf-8",
+                            skip_blank_lines=False, engine="c")
+    except (pd.errors.ParserError, UnicodeDecodeError, OverflowError, ValueError):
+        raise Delegate("rows that pandas cannot split") from None
+    if first_ragged_row(path, len(names)):  # pandas fills short rows silently
+        raise Delegate("rows with too few or too many cells")
+    return frame
 
 
-def check_table(path: Path, schema: dict[str, Any], file: str) -> tuple[list[Issue], pd.DataFrame | None]:
-    """Every Table Schema rule of one file except foreign keys; returns the frame for those."""
-    names = [f["name"] for f in schema["fields"]]
-    frame, issues = _frame(path, names, file)
-    if frame is None:
-        return issues, None
-    for field in schema["fields"]:
-        found, _ = _cell_issues(frame, field, file)
-        issues += found
+def blank_rows(frame: pd.DataFrame, missing_values: list[str]) -> Any:
+    """Rows whose every cell is a missing value: frictionless' blank-row."""
+    import pandas as pd
+
+    if not len(frame.columns):
+        return pd.Series(False, index=frame.index)
+    return frame.isin(missing_values).all(axis=1)
+
+
+def check_table(path: Path, schema: dict[str, Any], file: str) -> tuple[list[Issue], pd.DataFrame, pd.DataFrame]:
+    """Every Table Schema rule of one file except foreign keys: (issues, text, key columns)."""
+    import pandas as pd
+
+    names = [spec["name"] for spec in schema["fields"]]
+    frame = read_text(path, names)
+    missing_values = schema.get("missingValues", [""])
+    blank = blank_rows(frame, missing_values)
+    issues = [Issue(file, int(i) + 2, None, "blank-row", "blank row: every cell is empty")
+              for i in blank.to_numpy().nonzero()[0]]
+    skip = set(blank.to_numpy().nonzero()[0].tolist())  # frictionless reports only blank-row there
+    keys = {}
+    for spec in schema["fields"]:
+        column = read_column(frame[spec["name"]], spec, missing_values)
+        issues += [Issue(file, index + 2, spec["name"], rule, message)
+                   for index, rule, message in column.problems if index not in skip]
+        keys[spec["name"]] = column.keys
+        if spec.get("constraints", {}).get("unique"):
+            repeated = column.keys.notna() & column.keys.duplicated(keep="first")
+            issues += [Issue(file, int(i) + 2, spec["name"], "unique", "repeats a value that must be unique")
+                       for i in repeated.to_numpy().nonzero()[0]]
+    keyed = pd.DataFrame(keys, index=frame.index)
     pk = schema.get("primaryKey") or []
     pk = [pk] if isinstance(pk, str) else list(pk)
     if pk:
-        for name in pk:
-            if not next(f for f in schema["fields"] if f["name"] == name).get("constraints", {}).get("required"):
-                blank = frame[name] == ""
-                issues += [Issue(file, int(i) + 2, name, "constraint", "is empty but part of the primary key")
-                           for i in frame.index[blank]]
-        duplicated = frame.duplicated(subset=pk, keep="first")
+        parts = keyed[pk]
+        empty = parts.isna().all(axis=1)
+        issues += [Issue(file, int(i) + 2, ",".join(pk), "primary-key", "the primary key is empty")
+                   for i in empty.to_numpy().nonzero()[0]]
+        repeated = ~empty & parts.fillna("\x00").duplicated(keep="first")
         issues += [Issue(file, int(i) + 2, ",".join(pk), "primary-key",
                          "duplicate primary key: another row has the same " + ", ".join(pk))
-                   for i in frame.index[duplicated]]
-    return issues, frame
+                   for i in repeated.to_numpy().nonzero()[0]]
+    issues.sort(key=lambda issue: issue.row or 0)
+    return issues, frame, keyed
 
 
-def check_foreign_keys(frames: dict[str, pd.DataFrame], schemas: dict[str, dict[str, Any]],
+def check_foreign_keys(keyed: dict[str, pd.DataFrame], schemas: dict[str, dict[str, Any]],
                        files: dict[str, str]) -> list[Issue]:
-    """Each non-empty foreign key value exists in the referenced table."""
+    """Each foreign key whose cells are not all empty exists among the referenced rows' keys."""
     issues = []
-    for name, frame in frames.items():
+    for name, frame in keyed.items():
         for fk in schemas[name].get("foreignKeys", []):
-            target = fk["reference"]["resource"] or name
-            if target not in frames:
-                continue
+            target = fk["reference"].get("resource") or name
             cols, ref_cols = fk["fields"], fk["reference"]["fields"]
-            cols, ref_cols = ([cols], [ref_cols]) if isinstance(cols, str) else (cols, ref_cols)
-            keys = frame[cols].apply(tuple, axis=1) if len(cols) > 1 else frame[cols[0]]
-            ref = frames[target]
-            known = set(ref[ref_cols].apply(tuple, axis=1)) if len(ref_cols) > 1 else set(ref[ref_cols[0]])
-            filled = (frame[cols] != "").all(axis=1)
-            dangling = filled & ~keys.isin(known)
+            cols, ref_cols = ([cols], [ref_cols]) if isinstance(cols, str) else (list(cols), list(ref_cols))
+            ref = keyed[target][ref_cols].dropna(how="all").fillna("\x00")
+            local = frame[cols]
+            if len(cols) == 1:
+                dangling = local[cols[0]].notna() & ~local[cols[0]].isin(ref[ref_cols[0]])
+            else:
+                known = set(ref.itertuples(index=False, name=None))
+                values = local.fillna("\x00").apply(tuple, axis=1) if len(local) else local.iloc[:, 0]
+                dangling = local.notna().any(axis=1) & ~values.map(known.__contains__).astype(bool)
+            where = f"{target}.{','.join(ref_cols)}"
             for index in dangling.to_numpy().nonzero()[0]:
-                value = keys.iloc[index]
-                where = f"{target}.{','.join(ref_cols)}"
-                issues.append(Issue(files[name], int(frame.index[index]) + 2, ",".join(cols), "foreign-key",
-                                    f"{value!r} not found in {where} (add that row or fix the id)"))
+                value = tuple(local.iloc[index].fillna(""))
+                shown = value[0] if len(value) == 1 else value
+                issues.append(Issue(files[name], int(index) + 2, ",".join(cols), "foreign-key",
+                                    f"{shown!r} not found in {where} (add that row or fix the id)"))
     return issues

@@ -1,19 +1,25 @@
-"""Validation of a data package: Table Schema checks (vectorised, or frictionless itself),
-then kzdata's cross-table rules, in one report.
+"""Validation of a data package: Table Schema checks, then kzdata's policies and cross-table
+rules, in one report.
 
-Bad data is reported, never raised: ``validate`` returns a :class:`Report`. Only a path
-that is not a data package at all raises :class:`KzdataError` (the CLI's exit code 2).
+Frictionless is the reference for Table Schema. Each resource is checked by the fast engine
+(:mod:`kzdata.tablecheck`) when it supports every keyword and the file's structure is plain,
+and by frictionless itself otherwise; the report says which engine checked what.
+
+kzdata is stricter than Table Schema in the places listed in ``POLICIES`` (and the cross-table
+rules of :mod:`kzdata.rules`); these are the only permitted differences from frictionless.
+Bad data is reported, never raised: ``validate`` returns a :class:`Report`. A path that is not
+a well-formed data package raises :class:`KzdataError` (the CLI's exit code 2).
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from . import rules
-from . import schemas as sc
 from ._resources import package_root
+from .cells import POLICY_RULES
+from .descriptor import Package, descriptor_path, read_package
 from .errors import KzdataError
 from .report import Issue, Report
 
@@ -22,75 +28,32 @@ MAX_FILE_BYTES = 512 * 1024 * 1024
 #: Longest line accepted in a data file (a longer one is reported, not parsed).
 MAX_LINE_BYTES = 1024 * 1024
 
-
-def _descriptor_path(path: str | Path | None) -> Path:
-    if path is None:
-        return package_root() / "datapackage.json"
-    path = Path(path)
-    if path.is_dir():
-        path = path / "datapackage.json"
-    if not path.is_file():
-        raise KzdataError(f"{path}: no datapackage.json there")
-    return path
-
-
-def _read_descriptor(path: Path) -> dict[str, Any]:
-    try:
-        descriptor = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise KzdataError(f"{path}: not a readable JSON data package descriptor ({exc})") from exc
-    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
-        raise KzdataError(f"{path}: not a data package descriptor (no 'resources' list)")
-    return descriptor
+#: kzdata's rules stricter than Table Schema: the only permitted differences from frictionless
+#: (besides the cross-table rules of kzdata.rules, which apply to kzdata packages only).
+POLICIES = {
+    "encoding": "files are UTF-8 without a byte-order mark",
+    "line-ends": "lines end with \\n, not \\r\\n",
+    "unsafe-path": "paths are relative, inside the package folder, local, and exist",
+    "file-size": f"a data file is at most {MAX_FILE_BYTES} bytes",
+    "line-length": f"a line is at most {MAX_LINE_BYTES} bytes",
+    "empty-file": "a data file has at least a header",
+    "no-rows": "a table has at least one row",
+    "contract": "a kzdata package has all of kzdata's tables under their names, with kzdata's schemas",
+    **POLICY_RULES,
+}
 
 
-def _unsafe_reference(root: Path, ref: Any) -> str | None:
-    """Why a resource's path or schema reference must not be followed, or None if it is safe."""
-    if isinstance(ref, dict):  # an inline schema reads no file
-        return None
-    if not isinstance(ref, str) or not ref:
-        return "must be a relative path inside the package folder"
-    if "://" in ref or ref.startswith(("//", "\\\\")):
-        return f"{ref!r} is a URL; kzdata validates local files only"
-    if Path(ref).is_absolute() or ref.startswith(("/", "\\")) or ":" in ref[:3]:
-        return f"{ref!r} is an absolute path; it must be relative to the package folder"
-    if ".." in Path(ref).parts or ".." in ref.split("\\"):
-        return f"{ref!r} climbs out of the package folder with '..'"
-    resolved = (root / ref).resolve()
-    if not resolved.is_relative_to(root.resolve()):
-        return f"{ref!r} leads outside the package folder (through a link)"
-    if not resolved.is_file():
-        return f"{ref!r} does not exist"
-    return None
-
-
-def _safety_issues(root: Path, descriptor: dict[str, Any]) -> list[Issue]:
-    issues = []
-    for resource in descriptor["resources"]:
-        if not isinstance(resource, dict):
-            resource = {}
-        name = resource.get("name", "?")
-        refs = {"path": resource.get("path"), "schema": resource.get("schema")}
-        for key, ref in refs.items():
-            why = _unsafe_reference(root, ref)
-            if why:
-                issues.append(Issue("datapackage.json", None, f"resources.{name}.{key}", "unsafe-path", why))
-    return issues
-
-
-def _file_issues(root: Path, resource: dict[str, Any]) -> list[Issue]:
+def _file_issues(root: Path, rel: str) -> list[Issue]:
     """Byte-level checks frictionless is lenient about: size, BOM, line ends, line length."""
-    rel = resource["path"]
     path = root / rel
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         return [Issue(rel, None, None, "file-size", f"file is {size} bytes, above the limit {MAX_FILE_BYTES}")]
+    if size == 0:
+        return [Issue(rel, None, None, "empty-file", "file is empty; it needs at least a header and one row")]
     issues = []
     with path.open("rb") as handle:
-        head = handle.read(3)
-        if size == 0:
-            return [Issue(rel, None, None, "empty-file", "file is empty; it needs at least a header and one row")]
-        if head == b"\xef\xbb\xbf":
+        if handle.read(3) == b"\xef\xbb\xbf":
             bom = "file starts with a byte-order mark; save as UTF-8 without BOM"
             issues.append(Issue(rel, 1, None, "encoding", bom))
         handle.seek(0)
@@ -111,29 +74,6 @@ _FRICTIONLESS_RULES = {
     "missing-label": "header", "extra-label": "header", "duplicate-label": "header",
     "blank-label": "header", "encoding-error": "encoding", "source-error": "format",
 }
-
-
-def _frictionless_issues(descriptor_path: Path, skip: set[str]) -> list[Issue]:
-    from frictionless import Package
-
-    root = descriptor_path.parent
-    descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
-    descriptor["resources"] = [r for r in descriptor["resources"] if r.get("name") not in skip]
-    try:
-        package = Package(descriptor, basepath=str(root))
-        result = package.validate()
-    except Exception as exc:  # frictionless raises its own errors for broken descriptors
-        return [Issue("datapackage.json", None, None, "descriptor", f"frictionless cannot read it: {exc}")]
-    resources = {r["name"]: r for r in descriptor["resources"]}
-    issues = [Issue("datapackage.json", None, None, "descriptor", e.message) for e in result.errors]
-    for task in result.tasks:
-        resource = resources.get(task.name, {})
-        file = resource.get("path", task.name)
-        for error in task.errors:
-            issues.append(_issue_from(error, file, resource, root))
-    return issues
-
-
 _PHRASES = {
     "type-error": "is not of the column's type",
     "constraint-error": "breaks the column's constraint",
@@ -149,120 +89,168 @@ _PHRASES = {
 }
 
 
-def _issue_from(error: Any, file: str, resource: dict[str, Any], root: Path) -> Issue:
+def _frictionless_issues(package: Package, names: list[str]) -> list[Issue]:
+    """Frictionless' own report for the named resources (foreign keys see the whole package)."""
+    import frictionless
+
+    try:
+        reference = frictionless.Package(package.descriptor, basepath=str(package.root))
+        resources = {name: reference.get_resource(name) for name in names}
+    except Exception as exc:  # frictionless raises its own errors for descriptors it refuses
+        raise KzdataError(f"{package.descriptor_path}: frictionless cannot read it ({_one_line(exc)})") from None
+    issues = []
+    for name, resource in resources.items():
+        file = package.path(name)
+        try:
+            report = resource.validate()
+        except Exception as exc:
+            issues.append(Issue(file, None, None, "format", f"frictionless cannot read it ({_one_line(exc)})"))
+            continue
+        for task in report.tasks:
+            issues += [_issue_from(error, file, package.schemas[name]) for error in task.errors]
+        issues += [_issue_from(error, file, package.schemas[name]) for error in report.errors]
+    return issues
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= 300 else text[:300] + "..."
+
+
+def _issue_from(error: Any, file: str, schema: dict[str, Any]) -> Issue:
     """One frictionless error as an Issue with file, spreadsheet row, column and a plain message."""
     rule = _FRICTIONLESS_RULES.get(error.type, error.type)
     row = getattr(error, "row_number", None)
     column = getattr(error, "field_name", None) or getattr(error, "label", None)
-    note = getattr(error, "note", "") or ""
+    note = _one_line(getattr(error, "note", "") or "")
     if error.type == "foreign-key":
         column = ",".join(error.field_names)
         target = f"{error.reference_name}.{','.join(error.reference_field_names)}"
         message = f"{', '.join(map(repr, error.field_cells))} not found in {target} (add that row or fix the id)"
     elif error.type == "primary-key":
-        column = ",".join(_primary_key(resource, root))
-        message = f"duplicate primary key: another row has the same {column} ({note})"
+        pk = schema.get("primaryKey") or []
+        column = ",".join([pk] if isinstance(pk, str) else pk)
+        message = f"duplicate or empty primary key ({note})"
     else:
         if row is None and error.type.endswith("label"):
             row = 1
         cell = getattr(error, "cell", None)
-        value = f"{cell!r} " if cell not in (None, "") else ""
+        shown = cell if cell is None or len(str(cell)) <= 80 else str(cell)[:80] + "..."
+        value = f"{shown!r} " if cell not in (None, "") else ""
         phrase = _PHRASES.get(error.type, error.title.lower())
         message = f"{value}{phrase}" + (f" ({note})" if note else "")
     return Issue(file, row, column, rule, message)
 
 
-def _primary_key(resource: dict[str, Any], root: Path) -> list[str]:
-    schema = resource.get("schema")
-    if isinstance(schema, str):
-        schema = json.loads((root / schema).read_text(encoding="utf-8"))
-    pk = (schema or {}).get("primaryKey", [])
-    return [pk] if isinstance(pk, str) else list(pk)
-
-
-def _raw_tables(root: Path, descriptor: dict[str, Any], broken: set[str]) -> dict[str, Any]:
+def _text_frame(path: Path) -> Any:
+    """A delegated file as all-text for the cross-table rules, or None if pandas cannot read it."""
     import pandas as pd
 
-    known = set(sc.tables())
-    out = {}
-    for resource in descriptor["resources"]:
-        name = resource.get("name")
-        if name not in known or name in broken:
+    try:
+        return pd.read_csv(path, dtype=object, keep_default_na=False, na_filter=False, encoding="utf-8")
+    except Exception:  # its problems are reported by frictionless
+        return None
+
+
+def _contract_issues(package: Package) -> list[Issue]:
+    """A kzdata package has every shipped table under its name, with the shipped schema."""
+    from . import schemas as shipped
+
+    issues = []
+    name = package.descriptor_path.name
+    for table in shipped.tables():
+        if table not in package.schemas:
+            issues.append(Issue(name, None, f"resources.{table}", "contract",
+                                f"kzdata's table {table!r} is missing from the package"))
             continue
-        try:
-            out[name] = pd.read_csv(root / resource["path"], dtype="string", keep_default_na=False,
-                                    na_values=[""], encoding="utf-8")
-        except Exception:  # unreadable files are already reported by frictionless
+        mine, theirs = shipped.schema(table), package.schemas[table]
+        if mine == theirs:
             continue
-    return out
+        where = next((f"field {a.get('name')!r}" for a, b in zip(mine["fields"], theirs["fields"], strict=False)
+                      if a != b), None)
+        if where is None:
+            where = "field list" if len(mine["fields"]) != len(theirs["fields"]) else next(
+                f"keyword {k!r}" for k in sorted(set(mine) | set(theirs)) if mine.get(k) != theirs.get(k))
+        issues.append(Issue(name, None, f"resources.{table}.schema", "contract",
+                            f"differs from kzdata's schema of {table!r} at {where}"))
+    return issues
 
 
-def _resource_schema(root: Path, resource: dict[str, Any]) -> dict[str, Any]:
-    schema = resource.get("schema")
-    if isinstance(schema, str):
-        schema = json.loads((root / schema).read_text(encoding="utf-8"))
-    return schema or {"fields": []}
-
-
-def _pandas_issues(root: Path, descriptor: dict[str, Any], skip: set[str]) -> tuple[list[Issue], dict[str, Any]]:
-    """Table Schema checks, vectorised (see tablecheck); also returns the tables for the rules."""
-    from . import tablecheck
-
-    issues: list[Issue] = []
-    frames, schemas, files = {}, {}, {}
-    for resource in descriptor["resources"]:
-        name = resource.get("name")
-        if name in skip:
-            continue
-        try:
-            schema = _resource_schema(root, resource)
-        except (OSError, ValueError) as exc:
-            issues.append(Issue(resource["schema"], None, None, "descriptor", f"schema cannot be read: {exc}"))
-            continue
-        found, frame = tablecheck.check_table(root / resource["path"], schema, resource["path"])
-        issues += found
-        if frame is not None:
-            frames[name], schemas[name], files[name] = frame, schema, resource["path"]
-    issues += tablecheck.check_foreign_keys(frames, schemas, files)
-    known = set(sc.tables())
-    tables = {name: frame.mask(frame == "") for name, frame in frames.items() if name in known}
-    return issues, tables
-
-
-def validate(path: str | Path | None = None, engine: str = "pandas") -> Report:
+def validate(path: str | Path | None = None, engine: str = "auto") -> Report:
     """Validate a data package: the shipped one, or a ``datapackage.json`` / its folder.
 
-    Checks the Table Schemas (types, constraints, enums, primary and foreign keys) and
-    kzdata's cross-table rules, and returns one :class:`Report`. Never raises on bad data.
-    ``engine="pandas"`` (default) runs the vectorised schema checks; ``engine="frictionless"``
-    runs frictionless itself (slower; both report the same cells, a test proves it).
+    Checks the Table Schemas (types, constraints, keys), kzdata's policies and, for a kzdata
+    package, its cross-table rules and contract; returns one :class:`Report`. Never raises on
+    bad data. ``engine="auto"`` (default) runs the fast engine where it supports the resource
+    and frictionless elsewhere; ``engine="frictionless"`` runs frictionless for every resource.
 
-    >>> validate().valid  # doctest: +SKIP
+    >>> validate().valid
     True
     """
-    if engine not in ("pandas", "frictionless"):
-        raise KzdataError(f"unknown engine {engine!r}; use 'pandas' or 'frictionless'")
-    descriptor_path = _descriptor_path(path)
-    root = descriptor_path.parent
-    descriptor = _read_descriptor(descriptor_path)
-    issues = _safety_issues(root, descriptor)
-    if issues:  # never follow a reference we do not trust
-        return Report(issues)
-    unreadable: set[str] = set()
-    for resource in descriptor["resources"]:
-        file_issues = _file_issues(root, resource)
-        issues += file_issues
-        if any(i.rule in ("file-size", "line-length", "empty-file") for i in file_issues):
-            unreadable.add(resource["name"])
-    if engine == "frictionless":
-        issues += _frictionless_issues(descriptor_path, unreadable)
-        tables = _raw_tables(root, descriptor, unreadable)
-    else:
-        found, tables = _pandas_issues(root, descriptor, unreadable)
+    from . import tablecheck
+
+    if engine not in ("auto", "pandas", "frictionless"):
+        raise KzdataError(f"unknown engine {engine!r}; use 'auto' or 'frictionless'")
+    package = read_package(descriptor_path(path, package_root()))
+    if package.unsafe:  # never follow a reference we do not trust
+        return Report(package.unsafe)
+    root, issues = package.root, []
+    plan: dict[str, str] = {}
+    for resource in package.resources:
+        found = _file_issues(root, resource["path"])
         issues += found
-    paths = {r["name"]: r["path"] for r in descriptor["resources"]}
+        if any(i.rule in ("file-size", "line-length", "empty-file") for i in found):
+            plan[resource["name"]] = "skipped"
+        elif engine == "frictionless":
+            plan[resource["name"]] = "frictionless (asked for)"
+        else:
+            why = tablecheck.unsupported(package.descriptor, resource, package.schemas[resource["name"]])
+            plan[resource["name"]] = f"frictionless ({why})" if why else "fast"
+    fast: dict[str, tuple[list[Issue], Any, Any]] = {}
+    for name in [n for n, e in plan.items() if e == "fast"]:
+        try:
+            fast[name] = tablecheck.check_table(root / package.path(name), package.schemas[name], package.path(name))
+        except tablecheck.Delegate as why:
+            plan[name] = f"frictionless ({why})"
+    _delegate_references(package, plan)
+    fast = {name: result for name, result in fast.items() if plan[name] == "fast"}
+    for found, _, _ in fast.values():
+        issues += found
+    keyed = {name: result[2] for name, result in fast.items()}
+    issues += tablecheck.check_foreign_keys(keyed, package.schemas, {n: package.path(n) for n in keyed})
+    delegated = [name for name, e in plan.items() if e.startswith("frictionless")]
+    if delegated:
+        issues += _frictionless_issues(package, delegated)
+    tables = {name: result[1] for name, result in fast.items()}
+    for name in delegated:
+        frame = _text_frame(root / package.path(name))
+        if frame is not None:
+            tables[name] = frame
     for name, frame in tables.items():
         if frame.empty:
-            issues.append(Issue(paths[name], 2, None, "no-rows", "the table has a header but no rows"))
-    issues += rules.check(tables)
-    return Report(issues)
+            issues.append(Issue(package.path(name), 2, None, "no-rows", "the table has a header but no rows"))
+    report = Report(issues, engines={n: e for n, e in plan.items() if e != "skipped"})
+    if package.descriptor.get("name") == "kzdata":
+        report.errors += _contract_issues(package)
+        usable = {name: frame.mask(frame == "") for name, frame in tables.items()}
+        report.errors += rules.check(rules.Data(usable, package.schemas, {n: package.path(n) for n in usable}))
+    else:
+        report.notices.append("not a kzdata package (its name is not 'kzdata'): Table Schema checks only; "
+                              "kzdata's cross-table rules did not apply")
+    return report
+
+
+def _delegate_references(package: Package, plan: dict[str, str]) -> None:
+    """A fast resource whose foreign key points at a delegated one goes to frictionless too."""
+    changed = True
+    while changed:
+        changed = False
+        for name, schema in package.schemas.items():
+            if plan.get(name) != "fast":
+                continue
+            for fk in schema.get("foreignKeys", []):
+                target = fk["reference"].get("resource") or name
+                if plan.get(target) != "fast":
+                    plan[name] = f"frictionless (a foreign key into {target!r})"
+                    changed = True
+                    break
