@@ -57,3 +57,23 @@ def test_usage_error_exits_2():
 def test_info_names_licence(capsys):
     assert main(["info"]) == 0
     assert "CC-BY-4.0" in capsys.readouterr().out
+
+
+def test_an_unexpected_exception_is_exit_2_internal_error(monkeypatch, capsys):
+    import kzdata
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(kzdata, "validate", broken)
+    assert main(["validate", "some/where"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("kzdata: internal error while reading some/where: RuntimeError: boom")
+
+
+def test_engine_summary_line(capsys):
+    assert main(["validate"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-2].startswith("checked by the fast engine: sources, elections,")
+    assert lines[-2].endswith("by frictionless: none")
+    assert lines[-1] == "valid: no errors"

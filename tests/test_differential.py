@@ -101,6 +101,22 @@ def test_malformed_descriptor_cli_exit_2(case: Case, tmp_path: Path, capsys: pyt
     assert "internal error" not in err.lower(), err
 
 
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_corpus_never_reaches_the_cli_guard(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    code = main(["validate", str(materialise(case, tmp_path))])
+    captured = capsys.readouterr()
+    assert code in (0, 1, 2) and "internal error" not in captured.err.lower(), captured.err
+
+
+def test_corpus_exercises_the_fast_engine(tmp_path: Path):
+    """The comparison is not vacuous: most cases have a resource the fast engine checks itself."""
+    fast = 0
+    for number, case in enumerate(CASES):
+        outcome = _outcome(materialise(case, tmp_path / str(number)), None)
+        fast += isinstance(outcome, Report) and "fast" in outcome.engines.values()
+    assert fast >= 30, fast
+
+
 # --- random schemas and tables ----------------------------------------------------------------
 
 VALID = {

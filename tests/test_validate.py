@@ -340,3 +340,70 @@ def test_not_a_package_raises_for_the_cli(tmp_path):
     (tmp_path / "datapackage.json").write_text("{not json")
     with pytest.raises(kzdata.KzdataError):
         kzdata.validate(tmp_path)
+
+
+def _descriptor(root: Path) -> dict:
+    return json.loads((root / "datapackage.json").read_text())
+
+
+def _save(root: Path, descriptor: dict) -> None:
+    (root / "datapackage.json").write_text(json.dumps(descriptor, indent=2))
+
+
+def test_shipped_package_is_checked_by_the_fast_engine():
+    report = kzdata.validate()
+    assert set(report.engines.values()) == {"fast"} and len(report.engines) == len(TABLES)
+
+
+def test_a_dropped_kzdata_table_breaks_the_contract(package_copy: Path):
+    descriptor = _descriptor(package_copy)
+    descriptor["resources"] = [r for r in descriptor["resources"] if r["name"] != "hajj_quotas"]
+    _save(package_copy, descriptor)
+    report = kzdata.validate(package_copy)
+    assert [(e.column, e.rule) for e in report.errors] == [("resources.hajj_quotas", "contract")]
+
+
+def test_a_renamed_kzdata_table_breaks_the_contract(package_copy: Path):
+    descriptor = _descriptor(package_copy)
+    next(r for r in descriptor["resources"] if r["name"] == "threat_counts")["name"] = "counts"
+    _save(package_copy, descriptor)
+    report = kzdata.validate(package_copy)
+    assert ("resources.threat_counts", "contract") in [(e.column, e.rule) for e in report.errors]
+
+
+def test_a_changed_schema_is_named_at_its_field(package_copy: Path):
+    path = package_copy / "schemas/hajj_quotas.schema.json"
+    schema = json.loads(path.read_text())
+    value = next(f for f in schema["fields"] if f["name"] == "value")
+    value["constraints"].pop("minimum", None)
+    path.write_text(json.dumps(schema))
+    report = kzdata.validate(package_copy)
+    assert [e.rule for e in report.errors] == ["contract"]
+    assert "field 'value'" in report.errors[0].message
+
+
+def test_rules_read_the_validated_package_paths(package_copy: Path):
+    (package_copy / "tables").mkdir()
+    (package_copy / "data/hajj_quotas.csv").rename(package_copy / "tables/hajj.csv")
+    descriptor = _descriptor(package_copy)
+    next(r for r in descriptor["resources"] if r["name"] == "hajj_quotas")["path"] = "tables/hajj.csv"
+    _save(package_copy, descriptor)
+    rows = read_rows(package_copy / "tables/hajj.csv")
+    header = rows[0]
+    quota_years = {r[header.index("year")] for r in rows[1:] if r[header.index("measure")] == "quota_allocated"}
+    number = next(n for n, r in enumerate(rows[1:], start=2)
+                  if r[header.index("measure")] == "pilgrims_departed" and r[header.index("year")] in quota_years)
+    rows[number - 1][header.index("value")] = "999999"
+    rows[number - 1][header.index("note")] = ""
+    write_rows(package_copy / "tables/hajj.csv", rows)
+    report = kzdata.validate(package_copy)
+    assert any(e.file == "tables/hajj.csv" and e.row == number and e.rule == "pilgrims-within-quota"
+               for e in report.errors), explain(report)
+
+
+def test_a_foreign_package_gets_table_schema_checks_and_a_notice(package_copy: Path):
+    descriptor = _descriptor(package_copy)
+    descriptor["name"] = "my-copy"
+    _save(package_copy, descriptor)
+    report = kzdata.validate(package_copy)
+    assert report.valid and any("did not apply" in n for n in report.notices)
