@@ -161,11 +161,16 @@ def check_table(path: Path, schema: dict[str, Any], file: str) -> tuple[list[Iss
     pk = schema.get("primaryKey") or []
     pk = [pk] if isinstance(pk, str) else list(pk)
     if pk:
-        for name in pk:
+        # A key part may be empty only when every later key part is empty too (a trailing empty
+        # part, left out of citation record_ids), e.g. election_results.pollster on official counts.
+        later_filled = frame[pk[0]] != frame[pk[0]]  # all False
+        for name in reversed(pk):
             if not next(f for f in schema["fields"] if f["name"] == name).get("constraints", {}).get("required"):
-                blank = frame[name] == ""
-                issues += [Issue(file, int(i) + 2, name, "constraint", "is empty but part of the primary key")
+                blank = (frame[name] == "") & later_filled
+                issues += [Issue(file, int(i) + 2, name, "constraint",
+                                 "is empty but a later part of the primary key is filled")
                            for i in frame.index[blank]]
+            later_filled = later_filled | (frame[name] != "")
         duplicated = frame.duplicated(subset=pk, keep="first")
         issues += [Issue(file, int(i) + 2, ",".join(pk), "primary-key",
                          "duplicate primary key: another row has the same " + ", ".join(pk))
