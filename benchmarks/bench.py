@@ -78,6 +78,35 @@ def scaled_copy(root: Path, target: Path, rows: int) -> Path:
     return target
 
 
+CORPUS = """
+import sys, tempfile, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+import kzdata
+from corpus import CASES, materialise
+from kzdata.errors import KzdataError
+timings = {"auto": 0.0, "frictionless": 0.0}
+with tempfile.TemporaryDirectory() as tmp:
+    for number, case in enumerate(CASES):
+        folder = materialise(case, Path(tmp) / str(number))
+        for engine in timings:
+            started = time.perf_counter()
+            try:
+                kzdata.validate(folder, engine=engine)
+            except KzdataError:
+                pass
+            timings[engine] += time.perf_counter() - started
+print(len(CASES), timings["auto"], timings["frictionless"])
+"""
+
+
+def corpus_timing() -> dict[str, float]:
+    """Seconds to validate every differential-corpus case with each engine (one warm process)."""
+    out = subprocess.run([PY, "-c", CORPUS, str(HERE.parent / "tests")], capture_output=True, text=True,
+                         check=True).stdout.split()
+    return {"cases": int(out[0]), "default_s": round(float(out[1]), 2), "frictionless_s": round(float(out[2]), 2)}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
@@ -122,6 +151,7 @@ def main() -> int:
                              "wall_s": time.perf_counter() - started}
             shutil.rmtree(copy)
     results["scaling"] = scaling
+    results["corpus"] = corpus_timing()
     largest, smallest = max(sizes), min(sizes)
     growth = (scaling[largest]["validate_s"] / scaling[smallest]["validate_s"]) / (largest / smallest)
     results["ratios"] = {k: {"ratio": round(v, 3), "target": t, "met": v <= t} for k, (v, t) in ratios.items()}
@@ -142,6 +172,7 @@ def main() -> int:
     for rows, r in scaling.items():
         print(f"{rows:>10}{r['validate_s']:>12.2f}{r['peak_mib']:>10.1f}  {r['exit']}")
     print(f"\nscaling: {results['scaling_targets']}")
+    print(f"differential corpus: {results['corpus']}")
     if not args.quick:
         (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     return 0

@@ -47,3 +47,23 @@ def cite(table: str | None = None, fmt: str = "text") -> str:
     head = f"{AUTHOR} (2026). kzdata: Kazakhstan's political life as data (version {version}). {URL}"
     scope = f"Sources behind {table}:" if table else "Sources:"
     return "\n".join([head, "", scope, *(f"- {_text(r)}" for r in _sources(table))]) + "\n"
+
+
+def tiers_of_fact_rows() -> dict[str, dict[str, int]]:
+    """Per fact table, how many rows rest on a source of each tier (sources.tier).
+
+    Fact tables are those whose rows carry a ``source_id``, except ``citations`` (which
+    records extra support, not the row's own source).
+    """
+    with sc.data_path("sources").open(encoding="utf-8", newline="") as handle:
+        tier = {r["source_id"]: r["tier"] for r in csv.DictReader(handle)}
+    counts: dict[str, dict[str, int]] = {}
+    for table in sc.tables():
+        if table in ("sources", "citations"):
+            continue
+        with sc.data_path(table).open(encoding="utf-8", newline="") as handle:
+            rows = [r for r in csv.DictReader(handle) if "source_id" in r]
+        for row in rows:
+            per = counts.setdefault(table, {})
+            per[tier.get(row["source_id"], "unknown")] = per.get(tier.get(row["source_id"], "unknown"), 0) + 1
+    return counts

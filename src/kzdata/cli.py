@@ -63,6 +63,12 @@ def _info(args: argparse.Namespace) -> int:
     print(f"kzdata {kzdata.__version__} (data version {meta['version']})")
     print(f"data licence: {licence}; code licence: MIT")
     print(f"tables: {len(kzdata.tables())}; data folder: {kzdata._resources.package_root()}")
+    from .cite import tiers_of_fact_rows
+
+    counts = tiers_of_fact_rows()
+    total = sum(sum(per.values()) for per in counts.values())
+    encyclopedia = sum(per.get("encyclopedia", 0) for per in counts.values())
+    print(f"fact rows resting on an encyclopedia: {encyclopedia} of {total} ({100 * encyclopedia / total:.1f}%)")
     print("how to cite: " + CITATION.format(year=2026, version=meta["version"]))
     return 0
 
