@@ -45,7 +45,8 @@ class Report:
         if len(self.errors) > limit:
             out.append(f"... and {len(self.errors) - limit} more")
         fast = [name for name, engine in self.engines.items() if engine == "fast"]
-        delegated = [f"{name} ({engine})" for name, engine in self.engines.items() if engine != "fast"]
+        delegated = [f"{name} ({engine.removeprefix('frictionless (').removesuffix(')')})"
+                     for name, engine in self.engines.items() if engine != "fast"]
         if self.engines:
             out.append(f"checked by the fast engine: {', '.join(fast) or 'none'}; "
                        f"by frictionless: {', '.join(delegated) or 'none'}")
