@@ -102,7 +102,8 @@ def test_duplicate_composite_primary_key(package_copy):
     rows.insert(2, list(rows[1]))
     write_rows(path, rows)
     report = check(package_copy)
-    assert reported(report, "election_results", 3, "election_id,stage,contestant_id,pollster", "primary-key"), explain(report)
+    key = "election_id,stage,contestant_id,pollster"
+    assert reported(report, "election_results", 3, key, "primary-key"), explain(report)
 
 
 def _foreign_keys():

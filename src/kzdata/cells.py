@@ -35,7 +35,7 @@ FAST_TEXT = {
     # comparing them as floats with a bound of at most 15 digits gives Decimal's exact answer
     "number": re.compile(r"-?(?=[0-9.]{1,15}$)(0|[1-9][0-9]*)(\.[0-9]+)?"),
     "date": re.compile(r"(1[6-9][0-9][0-9]|2[0-2][0-9][0-9])-[0-9]{2}-[0-9]{2}"),
-    "uri": re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[!-~]+"),
+    "uri": re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S+"),
 }
 DEFAULT_TRUE = ["true", "True", "TRUE", "1"]
 DEFAULT_FALSE = ["false", "False", "FALSE", "0"]
@@ -47,23 +47,80 @@ DATE_RANGE = ("1678-01-01", "2261-12-31")
 class Column:
     """One column read against its field: typed values, comparison keys and cell problems.
 
-    ``fast`` marks the cells read on the fast path (their text converts vectorised);
-    ``overrides`` holds the typed value of every other readable cell, by row index;
-    ``keys`` the text used to compare cells for unique, primary and foreign keys (None where
-    frictionless would hold None); ``problems`` (row index, rule, message) in row order.
+    The column is read per distinct text (``codes`` index ``uniques``, as pandas.factorize
+    gives): ``values`` holds each distinct text's typed value (None where missing or bad),
+    ``fast`` whether it took the fast path; ``keys`` the text used to compare cells for
+    unique, primary and foreign keys, per row (None where frictionless would hold None);
+    ``problems`` (row index, rule, message) in row order.
     """
 
+    codes: Any
+    values: list[Any]
     fast: Any
-    overrides: dict[int, Any]
     keys: Any
     problems: list[tuple[int, str, str]] = field(default_factory=list)
 
 
-def _fullmatch_mask(text: pd.Series, pattern: re.Pattern[str]) -> Any:
-    """Python ``re`` fullmatch per distinct value, mapped back (fast for repetitive columns)."""
-    uniques = text.unique()
-    verdict = {value: pattern.fullmatch(value) is not None for value in uniques}
-    return text.map(verdict).astype(bool)
+_SLOW = object()  # the fast path cannot decide: ask the reference reader
+
+
+def _fast_reader(spec: dict[str, Any]) -> Any:
+    """A function from cell text to its typed value, or _SLOW when the text is not surely
+    valid (of the type, and within every constraint)."""
+    kind, c = spec["type"], spec.get("constraints", {})
+    if kind == "string":
+        checks = []
+        if spec.get("format") == "uri":
+            checks.append(FAST_TEXT["uri"].fullmatch)
+        if "enum" in c:
+            checks.append(set(c["enum"]).__contains__)
+        if "pattern" in c:
+            checks.append(re.compile(c["pattern"]).fullmatch)
+        if "minLength" in c:
+            checks.append(lambda text, n=c["minLength"]: len(text) >= n)
+        if "maxLength" in c:
+            checks.append(lambda text, n=c["maxLength"]: len(text) <= n)
+        return lambda text: text if all(check(text) for check in checks) else _SLOW
+    if kind == "boolean":
+        truth = dict.fromkeys(spec.get("trueValues", DEFAULT_TRUE), True)
+        truth.update(dict.fromkeys(spec.get("falseValues", DEFAULT_FALSE), False))
+        return lambda text: truth.get(text, _SLOW)
+    if kind == "date":
+        from datetime import date
+
+        def read_date(text: str) -> Any:
+            if not FAST_TEXT["date"].fullmatch(text):
+                return _SLOW
+            try:
+                value = date.fromisoformat(text)
+            except ValueError:
+                return _SLOW
+            return value if DATE_RANGE[0] <= text <= DATE_RANGE[1] else _SLOW
+
+        return read_date
+    convert = int if kind == "integer" else float
+    low = _bound(c["minimum"], kind, +1) if "minimum" in c else None
+    high = _bound(c["maximum"], kind, -1) if "maximum" in c else None
+    pattern = FAST_TEXT[kind].fullmatch
+
+    def read_number(text: str) -> Any:
+        if not pattern(text):
+            return _SLOW
+        value = convert(text)
+        if (low is not None and value < low) or (high is not None and value > high):
+            return _SLOW
+        return value
+
+    return read_number
+
+
+def _bound(value: float, kind: str, inward: int) -> float:
+    """A bound the fast path may compare floats with: exact when it has at most 15 digits,
+    otherwise nudged inward so borderline cells go to the reference reader."""
+    digits = repr(value).lstrip("-").replace(".", "").lstrip("0")
+    if kind == "integer" or ("e" not in digits and len(digits) <= 15):
+        return value
+    return value + inward * 1e-9 * max(1.0, abs(value))
 
 
 @cache
@@ -87,54 +144,6 @@ def reference_read(spec: dict[str, Any], missing_values: list[str], text: str) -
     reader = _reference_reader(json.dumps(spec, sort_keys=True), json.dumps(missing_values))
     value, notes = reader(text)
     return value, dict(notes or {})
-
-
-def _fast_mask(text: pd.Series, spec: dict[str, Any]) -> Any:
-    """Cells whose text is surely a valid value of the field's type and meets every constraint."""
-    kind, c = spec["type"], spec.get("constraints", {})
-    if kind == "string":
-        import pandas as pd
-
-        uri = spec.get("format") == "uri"
-        ok = _fullmatch_mask(text, FAST_TEXT["uri"]) if uri else pd.Series(True, index=text.index)
-        if "enum" in c:
-            ok &= text.isin(c["enum"])
-        if "pattern" in c:
-            ok &= _fullmatch_mask(text, re.compile(c["pattern"]))
-        if "minLength" in c:
-            ok &= text.str.len() >= c["minLength"]
-        if "maxLength" in c:
-            ok &= text.str.len() <= c["maxLength"]
-        return ok.astype(bool)
-    if kind == "boolean":
-        return text.isin(spec.get("trueValues", DEFAULT_TRUE) + spec.get("falseValues", DEFAULT_FALSE))
-    ok = _fullmatch_mask(text, FAST_TEXT[kind])
-    if kind == "date":
-        import pandas as pd
-
-        ok &= pd.to_datetime(text.where(ok), format="%Y-%m-%d", errors="coerce").notna()
-        return ok.astype(bool)
-    numbers = _numbers(text.where(ok, "0"), kind)
-    if "minimum" in c:
-        ok &= numbers >= _bound(c["minimum"], kind, +1)
-    if "maximum" in c:
-        ok &= numbers <= _bound(c["maximum"], kind, -1)
-    return ok.astype(bool)
-
-
-def _bound(value: float, kind: str, inward: int) -> float:
-    """A bound the fast path may compare floats with: exact when it has at most 15 digits,
-    otherwise nudged inward so borderline cells go to the reference reader."""
-    digits = repr(value).lstrip("-").replace(".", "").lstrip("0")
-    if kind == "integer" or ("e" not in digits and len(digits) <= 15):
-        return value
-    return value + inward * 1e-9 * max(1.0, abs(value))
-
-
-def _numbers(text: pd.Series, kind: str) -> Any:
-    import pandas as pd
-
-    return pd.to_numeric(text).astype("int64" if kind == "integer" else "float64")
 
 
 def enum_text(values: list[Any]) -> str:
@@ -165,33 +174,57 @@ def _policy(kind: str, value: Any) -> tuple[str, str] | None:
     return None
 
 
-def read_column(text: pd.Series, spec: dict[str, Any], missing_values: list[str]) -> Column:
-    """Read a column of cell text (object dtype, no NaN) against its field descriptor."""
+def _slow_verdict(spec: dict[str, Any], missing_values: list[str], text: str) -> tuple[Any, Any, list[tuple[str, str]]]:
+    """(value, key, problems) of one distinct cell text the fast path left to the reference."""
     kind = spec["type"]
-    missing = text.isin(missing_values)
-    fast = ~missing & _fast_mask(text, spec)
-    keys = text.where(fast, None).astype(object)
-    overrides: dict[int, Any] = {}
-    problems: list[tuple[int, str, str]] = []
-    if spec.get("constraints", {}).get("required"):
-        for index in missing.to_numpy().nonzero()[0]:
-            problems.append((int(index), "constraint", "is empty but required"))
-    for index in (~missing & ~fast).to_numpy().nonzero()[0]:
-        index = int(index)
-        cell = text.iat[index]
-        value, notes = reference_read(spec, missing_values, cell)
-        if "type" in notes:
-            problems.append((index, "type", f"{cell!r} is not of the column's type ({kind})"))
+    value, notes = reference_read(spec, missing_values, text)
+    if "type" in notes:
+        return None, None, [("type", f"{text!r} is not of the column's type ({kind})")]
+    if value is None:  # frictionless read it as missing
+        return None, None, []
+    key = value if kind == "string" else str(value)  # a value breaking a constraint still counts as a key
+    problems = [("constraint", f"{text!r} {_constraint_text(spec, check)}") for check in notes]
+    broken = _policy(kind, value) if kind in ("integer", "number", "date") else None
+    if broken:
+        problems.append((broken[0], f"{text!r} {broken[1]}"))
+    return (None if problems else value), key, problems
+
+
+def read_column(text: pd.Series, spec: dict[str, Any], missing_values: list[str]) -> Column:
+    """Read a column of cell text (strings, no NaN) against its field descriptor."""
+    import numpy as np
+    import pandas as pd
+
+    codes, uniques = pd.factorize(text.to_numpy(dtype=object), sort=False)
+    missing = set(missing_values)
+    fast_read = _fast_reader(spec)
+    values: list[Any] = []
+    keys: list[Any] = []
+    fast = np.zeros(len(uniques), dtype=bool)
+    bad: dict[int, list[tuple[str, str]]] = {}
+    required = bool(spec.get("constraints", {}).get("required"))
+    for number, unique in enumerate(uniques):
+        if unique in missing:
+            values.append(None)
+            keys.append(None)
+            if required:
+                bad[number] = [("constraint", "is empty but required")]
             continue
-        if value is None:  # frictionless read it as missing (e.g. a field-level missing value)
+        value = fast_read(unique)
+        if value is not _SLOW:
+            fast[number] = True
+            values.append(value)
+            keys.append(unique)
             continue
-        keys.iat[index] = str(value) if kind != "string" else value  # kept for keys, as frictionless does
-        for check in notes:
-            problems.append((index, "constraint", f"{cell!r} {_constraint_text(spec, check)}"))
-        broken = _policy(kind, value) if kind in ("integer", "number", "date") else None
-        if broken:
-            problems.append((index, broken[0], f"{cell!r} {broken[1]}"))
-        if not notes and not broken:
-            overrides[index] = value
-    problems.sort(key=lambda p: p[0])
-    return Column(fast, overrides, keys, problems)
+        value, key, problems = _slow_verdict(spec, missing_values, unique)
+        values.append(value)
+        keys.append(key)
+        if problems:
+            bad[number] = problems
+    problems_by_row: list[tuple[int, str, str]] = []
+    for number, problems in bad.items():
+        for row in (codes == number).nonzero()[0]:
+            problems_by_row += [(int(row), rule, message) for rule, message in problems]
+    problems_by_row.sort(key=lambda p: p[0])
+    row_keys = pd.Series(np.array(keys, dtype=object)[codes] if len(codes) else [], index=text.index, dtype=object)
+    return Column(codes, values, fast[codes] if len(codes) else fast, row_keys, problems_by_row)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import schemas as sc
-from .cells import DEFAULT_TRUE, read_column
+from .cells import read_column
 from .errors import DataFileError
 
 if TYPE_CHECKING:
@@ -50,45 +50,33 @@ def _convert(frame: pd.DataFrame, schema: dict[str, Any], path: Path) -> pd.Data
         raise DataFileError(f"{_where(path)}:{int(blank[0]) + 2}: blank row: every cell is empty")
     out = {}
     for field in schema["fields"]:
-        col, kind, text = field["name"], field["type"], frame[field["name"]]
+        col, text = field["name"], frame[field["name"]]
         column = read_column(text, field, missing_values)
         if column.problems:
             index, _, problem = column.problems[0]
             raise DataFileError(f"{_where(path)}:{index + 2}:{col}: {problem}")
-        missing = text.isin(missing_values).to_numpy()
-        allowed = sc.enum(field)
-        if allowed is not None:
-            out[col] = pd.Categorical(text.where(~missing), categories=allowed,
-                                      ordered=bool(field.get("categoriesOrdered", False)))
-            continue
-        fast = column.fast.to_numpy()
-        if kind == "integer":
-            typed = pd.to_numeric(text.where(fast, "0")).astype("Int64")
-        elif kind == "number":
-            typed = pd.to_numeric(text.where(fast, "0")).astype("Float64")
-        elif kind == "boolean":
-            truth = field.get("trueValues", DEFAULT_TRUE)
-            typed = text.isin(truth).astype("boolean")
-        elif kind == "date":
-            typed = pd.to_datetime(text.where(fast), format="%Y-%m-%d").astype(sc.PANDAS_DTYPES["date"])
-        else:
-            typed = text.astype("string")
-        typed = typed.mask(missing | ~fast & (kind != "string"))
-        for index, value in column.overrides.items():
-            typed.iat[index] = _pandas_value(kind, value)
-        out[col] = typed
+        out[col] = _typed(column, field, text.index)
     return pd.DataFrame(out, index=frame.index)
 
 
-def _pandas_value(kind: str, value: Any) -> Any:
-    """A value read by the reference reader, as the column's pandas dtype holds it."""
+def _typed(column: Any, field: dict[str, Any], index: Any) -> Any:
+    """The column's values in the schema's dtype (missing cells are <NA> / NaT)."""
+    import numpy as np
     import pandas as pd
 
+    kind, values, codes = field["type"], column.values, column.codes
+    allowed = sc.enum(field)
+    if allowed is not None:
+        return pd.Series(pd.Categorical(np.array(values, dtype=object)[codes] if len(codes) else [],
+                                        categories=allowed, ordered=bool(field.get("categoriesOrdered", False))),
+                         index=index)
     if kind == "number":
-        return float(value)
-    if kind == "date":
-        return pd.Timestamp(value)
-    return value
+        values = [None if v is None else float(v) for v in values]
+    elif kind == "date":
+        values = [pd.NaT if v is None else pd.Timestamp(v) for v in values]
+    dtype = sc.PANDAS_DTYPES[kind]
+    return pd.Series(pd.array(values, dtype=dtype).take(codes) if len(codes) else pd.array([], dtype=dtype),
+                     index=index)
 
 
 def load(name: str) -> pd.DataFrame:
