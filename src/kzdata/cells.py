@@ -51,13 +51,15 @@ class Column:
     gives): ``values`` holds each distinct text's typed value (None where missing or bad),
     ``fast`` whether it took the fast path; ``keys`` the text used to compare cells for
     unique, primary and foreign keys, per row (None where frictionless would hold None);
-    ``problems`` (row index, rule, message) in row order.
+    ``missing`` marks the rows whose cell is a missing value; ``problems`` (row index, rule,
+    message) in row order.
     """
 
     codes: Any
     values: list[Any]
     fast: Any
     keys: Any
+    missing: Any
     problems: list[tuple[int, str, str]] = field(default_factory=list)
 
 
@@ -201,10 +203,12 @@ def read_column(text: pd.Series, spec: dict[str, Any], missing_values: list[str]
     values: list[Any] = []
     keys: list[Any] = []
     fast = np.zeros(len(uniques), dtype=bool)
+    absent = np.zeros(len(uniques), dtype=bool)
     bad: dict[int, list[tuple[str, str]]] = {}
     required = bool(spec.get("constraints", {}).get("required"))
     for number, unique in enumerate(uniques):
         if unique in missing:
+            absent[number] = True
             values.append(None)
             keys.append(None)
             if required:
@@ -227,4 +231,4 @@ def read_column(text: pd.Series, spec: dict[str, Any], missing_values: list[str]
             problems_by_row += [(int(row), rule, message) for rule, message in problems]
     problems_by_row.sort(key=lambda p: p[0])
     row_keys = pd.Series(np.array(keys, dtype=object)[codes] if len(codes) else [], index=text.index, dtype=object)
-    return Column(codes, values, fast[codes] if len(codes) else fast, row_keys, problems_by_row)
+    return Column(codes, values, fast[codes], row_keys, absent[codes], problems_by_row)

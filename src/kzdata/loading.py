@@ -45,17 +45,16 @@ def _convert(frame: pd.DataFrame, schema: dict[str, Any], path: Path) -> pd.Data
     from .tablecheck import blank_rows
 
     missing_values = schema.get("missingValues", [""])
-    blank = blank_rows(frame, missing_values).to_numpy().nonzero()[0]
-    if len(blank):
-        raise DataFileError(f"{_where(path)}:{int(blank[0]) + 2}: blank row: every cell is empty")
-    out = {}
-    for field in schema["fields"]:
-        col, text = field["name"], frame[field["name"]]
-        column = read_column(text, field, missing_values)
-        if column.problems:
-            index, _, problem = column.problems[0]
-            raise DataFileError(f"{_where(path)}:{index + 2}:{col}: {problem}")
-        out[col] = _typed(column, field, text.index)
+    columns = {field["name"]: read_column(frame[field["name"]], field, missing_values) for field in schema["fields"]}
+    blank = blank_rows(list(columns.values()), len(frame)).nonzero()[0]
+    skip = set(blank.tolist())
+    first = [(int(row) + 2, "", "blank row: every cell is empty") for row in blank[:1]]
+    for name, column in columns.items():
+        first += [(row + 2, f":{name}", problem) for row, _, problem in column.problems if row not in skip][:1]
+    if first:
+        row, where, problem = min(first, key=lambda item: item[0])
+        raise DataFileError(f"{_where(path)}:{row}{where}: {problem}")
+    out = {field["name"]: _typed(columns[field["name"]], field, frame.index) for field in schema["fields"]}
     return pd.DataFrame(out, index=frame.index)
 
 

@@ -147,13 +147,14 @@ def read_text(path: Path, names: list[str]) -> pd.DataFrame:
     return frame
 
 
-def blank_rows(frame: pd.DataFrame, missing_values: list[str]) -> Any:
-    """Rows whose every cell is a missing value: frictionless' blank-row."""
-    import pandas as pd
+def blank_rows(columns: list[Any], rows: int) -> Any:
+    """Rows whose every cell is a missing value (frictionless' blank-row), from read columns."""
+    import numpy as np
 
-    if not len(frame.columns):
-        return pd.Series(False, index=frame.index)
-    return frame.isin(missing_values).all(axis=1)
+    blank = np.ones(rows, dtype=bool) if columns else np.zeros(rows, dtype=bool)
+    for column in columns:
+        blank &= column.missing
+    return blank
 
 
 def check_table(path: Path, schema: dict[str, Any], file: str) -> tuple[list[Issue], pd.DataFrame, pd.DataFrame]:
@@ -163,13 +164,13 @@ def check_table(path: Path, schema: dict[str, Any], file: str) -> tuple[list[Iss
     names = [spec["name"] for spec in schema["fields"]]
     frame = read_text(path, names)
     missing_values = schema.get("missingValues", [""])
-    blank = blank_rows(frame, missing_values)
-    issues = [Issue(file, int(i) + 2, None, "blank-row", "blank row: every cell is empty")
-              for i in blank.to_numpy().nonzero()[0]]
-    skip = set(blank.to_numpy().nonzero()[0].tolist())  # frictionless reports only blank-row there
+    columns = {spec["name"]: read_column(frame[spec["name"]], spec, missing_values) for spec in schema["fields"]}
+    blank = blank_rows(list(columns.values()), len(frame)).nonzero()[0]
+    issues = [Issue(file, int(i) + 2, None, "blank-row", "blank row: every cell is empty") for i in blank]
+    skip = set(blank.tolist())  # frictionless reports only blank-row there
     keys = {}
     for spec in schema["fields"]:
-        column = read_column(frame[spec["name"]], spec, missing_values)
+        column = columns[spec["name"]]
         issues += [Issue(file, index + 2, spec["name"], rule, message)
                    for index, rule, message in column.problems if index not in skip]
         keys[spec["name"]] = column.keys
