@@ -38,7 +38,7 @@ def __getattr__(name: str) -> Any:
 
 
 _MODEL_NAMES = {
-    "Source", "Election", "ElectionResult", "Party", "PartyEvent", "Law", "ElectoralRule",
+    "Source", "Election", "ElectionResult", "Party", "PartyEvent", "Person", "Law", "ElectoralRule",
     "Threat", "ThreatCount", "HajjQuota", "Citation",
 }
 
@@ -75,6 +75,7 @@ elections = _table_loader("elections")
 election_results = _table_loader("election_results")
 parties = _table_loader("parties")
 party_events = _table_loader("party_events")
+people = _table_loader("people")
 laws = _table_loader("laws")
 electoral_rules = _table_loader("electoral_rules")
 threats = _table_loader("threats")
@@ -86,6 +87,6 @@ __all__ = [
     "DataFileError", "KzdataError", "UnknownTableError", "__version__",
     "citations", "codebook", "export", "data_version", "election_results", "elections", "electoral_rules",
     "hajj_quotas",
-    "from_records", "laws", "load", "package", "parties", "party_events", "party_name", "records", "rule",
+    "from_records", "laws", "load", "package", "parties", "party_events", "party_name", "people", "records", "rule",
     "schema", "sources", "tables", "threat_counts", "threats", "to_csv", "validate",
 ]

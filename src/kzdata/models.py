@@ -22,6 +22,7 @@ CLASS_NAMES = {
     "election_results": "ElectionResult",
     "parties": "Party",
     "party_events": "PartyEvent",
+    "people": "Person",
     "laws": "Law",
     "electoral_rules": "ElectoralRule",
     "threats": "Threat",
