@@ -77,3 +77,30 @@ def test_engine_summary_line(capsys):
     assert lines[-2].startswith("checked by the fast engine: sources, elections,")
     assert lines[-2].endswith("by frictionless: none")
     assert lines[-1] == "valid: no errors"
+
+
+def test_fmt_check_passes_on_the_checkout(capsys):
+    assert main(["fmt", "--check"]) == 0, capsys.readouterr().out
+
+
+def test_fmt_check_names_an_unsorted_file_and_fmt_restores_it(monkeypatch, tmp_path, capsys):
+    import shutil
+
+    from kzdata import _resources, schemas
+
+    root = tmp_path / "checkout"
+    shutil.copytree(_resources.package_root(), root, ignore=shutil.ignore_patterns(".*", "src", "tests", "*venv*"))
+    monkeypatch.setattr(_resources, "package_root", lambda: root)
+    monkeypatch.setattr("kzdata.fmt.package_root", lambda: root)
+    monkeypatch.setattr(schemas, "package_root", lambda: root)
+    schemas.descriptor.cache_clear()
+    schemas.schema.cache_clear()
+    path = root / "data/hajj_quotas.csv"
+    lines = path.read_text().splitlines(keepends=True)
+    path.write_text(lines[0] + "".join(reversed(lines[1:])))
+    assert main(["fmt", "--check"]) == 1
+    assert capsys.readouterr().out == "differs: data/hajj_quotas.csv\n"
+    assert main(["fmt"]) == 0
+    assert path.read_text() == "".join(lines)
+    schemas.descriptor.cache_clear()
+    schemas.schema.cache_clear()

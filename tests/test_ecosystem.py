@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import socket
 import sqlite3
 import subprocess
@@ -193,3 +194,34 @@ def test_readme_table_list_is_current():
 def test_package_is_a_frictionless_package():
     package = kzdata.package()
     assert [r.name for r in package.resources] == TABLES
+
+
+def test_json_export_is_a_package_kzdata_validates(tmp_path):
+    kzdata.export.export("json", tmp_path)
+    descriptor = json.loads((tmp_path / "datapackage.json").read_text())
+    assert [r["path"] for r in descriptor["resources"]] == [f"{t}.json" for t in TABLES]
+    report = kzdata.validate(tmp_path)
+    assert report.valid, report
+
+
+def test_browse_stops_cleanly_on_sigterm(tmp_path):
+    pytest.importorskip("datasette")
+    import signal
+
+    port = _free_port()
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    proc = subprocess.Popen([sys.executable, "-m", "kzdata", "browse", "--port", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}/-/versions.json"
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(base, timeout=1)
+            break
+        except OSError:
+            time.sleep(0.2)
+    assert list(tmp_path.glob("kzdata-browse-*")), "the server did not start"
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=30) == 0
+    with pytest.raises(OSError):
+        urllib.request.urlopen(base, timeout=1)
+    assert not list(tmp_path.glob("kzdata-browse-*"))

@@ -28,3 +28,25 @@ def test_rule_in_force_on_a_date():
     assert kzdata.rule("majilis_threshold_pct", "2020-01-01") == 7
     assert kzdata.rule("majilis_threshold_pct", "2023-03-19") == 5
     assert kzdata.rule("majilis_threshold_pct", "1990-01-01") is None
+
+
+def test_person_timeline_is_date_ordered_and_sourced():
+    timeline = kzdata.person("tokayev-kassym-jomart")
+    assert list(timeline.columns) == ["date", "kind", "what", "detail", "table", "record_id", "source_id", "locator"]
+    assert (timeline["kind"] == "candidacy").sum() >= 6  # 2019 and 2022: final, preliminary, exit polls
+    dated = timeline["date"][timeline["date"] != ""].tolist()
+    assert dated == sorted(dated)
+    assert timeline["source_id"].ne("").all() and timeline["locator"].ne("").all()
+    final_2019 = timeline[timeline["record_id"] == "2019-06-09-presidential|final|tokayev-kassym-jomart"]
+    assert final_2019["what"].iloc[0].startswith("2019-06-09-presidential (final): 70.96%")
+
+
+def test_person_timeline_lists_incidents():
+    timeline = kzdata.person("bokayev-max")
+    incidents = timeline[timeline["kind"] == "incident"]
+    assert len(incidents) >= 3 and set(incidents["table"]) == {"threats"}
+
+
+def test_unknown_person_suggests_ids():
+    with pytest.raises(kzdata.UnknownPersonError, match="did you mean tokayev-kassym-jomart"):
+        kzdata.person("tokayev-kasym-jomart")

@@ -326,9 +326,9 @@ def test_symlink_out_of_the_package_is_refused(package_copy):
 
 
 def test_enormous_line_is_an_error_not_a_hang(package_copy, monkeypatch):
-    from kzdata import validation
+    from kzdata import bytechecks
 
-    monkeypatch.setattr(validation, "MAX_LINE_BYTES", 1000)
+    monkeypatch.setattr(bytechecks, "MAX_LINE_BYTES", 1000)
     path = package_copy / "data/sources.csv"
     path.write_text(path.read_text(encoding="utf-8") + "x" * 5000 + "\n", encoding="utf-8")
     report = check(package_copy)

@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 from . import export
 from .codebooks import codebook
-from .errors import DataFileError, KzdataError, UnknownTableError
+from .errors import DataFileError, KzdataError, UnknownPersonError, UnknownTableError
 from .loading import from_records, load, to_csv
 from .lookups import party_name, rule
+from .persons import person
 from .schemas import schema, tables
 from .validation import validate
 
@@ -84,9 +85,10 @@ hajj_quotas = _table_loader("hajj_quotas")
 citations = _table_loader("citations")
 
 __all__ = [
-    "DataFileError", "KzdataError", "UnknownTableError", "__version__",
+    "DataFileError", "KzdataError", "UnknownPersonError", "UnknownTableError", "__version__",
     "citations", "codebook", "export", "data_version", "election_results", "elections", "electoral_rules",
     "hajj_quotas",
-    "from_records", "laws", "load", "package", "parties", "party_events", "party_name", "people", "records", "rule",
+    "from_records", "laws", "load", "package", "parties", "party_events", "party_name", "people", "person",
+    "records", "rule",
     "schema", "sources", "tables", "threat_counts", "threats", "to_csv", "validate",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 import tempfile
@@ -56,8 +57,28 @@ def serve(port: int = 8001, host: str = "127.0.0.1") -> int:
         import datasette  # noqa: F401
     except ImportError as exc:
         raise KzdataError('browsing needs datasette: pip install "kzdata[browse]"') from exc
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory(prefix="kzdata-browse-") as folder:
+        server = subprocess.Popen(command(folder, port, host))
+        previous = signal.signal(signal.SIGTERM, _stop)
         try:
-            return subprocess.call(command(folder, port, host))
-        except KeyboardInterrupt:
+            return server.wait()
+        except KeyboardInterrupt:  # Ctrl-C, or SIGTERM through _stop
             return 0
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+            _shut_down(server)
+
+
+def _stop(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def _shut_down(server: subprocess.Popen[bytes]) -> None:
+    """Stop Datasette before the temporary database is removed."""
+    if server.poll() is None:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()

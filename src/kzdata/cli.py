@@ -55,6 +55,18 @@ def _validate(args: argparse.Namespace) -> int:
     return 0 if report.valid else 1
 
 
+def _person(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    timeline = kzdata.person(args.person_id)
+    if args.format == "csv":
+        sys.stdout.write(timeline.to_csv(index=False, lineterminator="\n"))
+    else:
+        with pd.option_context("display.max_columns", None, "display.width", 200, "display.max_colwidth", 60):
+            print(timeline.drop(columns=["table", "record_id"]).to_string(index=False))
+    return 0
+
+
 def _info(args: argparse.Namespace) -> int:
     from .schemas import descriptor
 
@@ -86,6 +98,18 @@ def _codebook(args: argparse.Namespace) -> int:
             return 1
         return 0
     sys.stdout.write(text)
+    return 0
+
+
+def _fmt(args: argparse.Namespace) -> int:
+    from .fmt import fmt
+
+    differing = fmt(check=args.check)
+    for path in differing:
+        print(f"{'differs' if args.check else 'rewrote'}: {path}")
+    if args.check and differing:
+        print("run `kzdata fmt` to rewrite them", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -126,10 +150,17 @@ def parser() -> argparse.ArgumentParser:
                        help="schema checks: the fast engine where it supports a resource, frictionless "
                             "elsewhere (auto, default), or frictionless for every resource")
     check.set_defaults(func=_validate)
+    who = sub.add_parser("person", help="everything the data says about one person, in date order")
+    who.add_argument("person_id", help="a person_id of the people table, e.g. tokayev-kassym-jomart")
+    who.add_argument("--format", choices=["table", "csv"], default="table")
+    who.set_defaults(func=_person)
     sub.add_parser("info", help="versions, licence, how to cite").set_defaults(func=_info)
     book = sub.add_parser("codebook", help="print the codebook (Markdown) generated from the schemas")
     book.add_argument("--check", metavar="FILE", help="exit 1 if FILE differs from the generated codebook")
     book.set_defaults(func=_codebook)
+    form = sub.add_parser("fmt", help="rewrite the data files in canonical form and refresh generated blocks")
+    form.add_argument("--check", action="store_true", help="change nothing; exit 1 listing the files that differ")
+    form.set_defaults(func=_fmt)
     cite = sub.add_parser("cite", help="how to cite kzdata and the sources behind a table")
     cite.add_argument("table", nargs="?", choices=kzdata.tables())
     cite.add_argument("--format", choices=["text", "bibtex"], default="text")

@@ -90,7 +90,24 @@ def markdown() -> str:
                 ordered = " (ordered)" if field.get("categoriesOrdered") else ""
                 out.append(f"\n`{field['name']}` values{ordered}:\n")
                 out.extend(f"- `{c['value']}`: {c['label']}" for c in field["categories"])
+    out += _checks_section()
     return "\n".join(out) + "\n"
+
+
+def _checks_section() -> list[str]:
+    """The cross-table rules (from their docstrings) and kzdata's stricter validation policies."""
+    from .rules import RULES
+    from .validation import POLICIES
+
+    out = ["\n## Cross-table rules\n", "Checked by `kzdata validate` on a kzdata package, beyond the Table "
+           "Schemas; each is a function of `src/kzdata/rules.py`.\n"]
+    for func in RULES:
+        doc = " ".join((func.__doc__ or "").split())
+        out.append(f"- `{func.__name__}`: {doc}")
+    out += ["\n## Validation policies\n", "Where kzdata is stricter than Table Schema (the only permitted "
+            "differences from frictionless), by the rule name printed after each problem:\n"]
+    out += [f"- `{name}`: {text}" for name, text in POLICIES.items()]
+    return out
 
 
 def table_list() -> str:

@@ -77,13 +77,18 @@ def to_sqlite(path: str | Path) -> Path:
 
 
 def to_json(folder: str | Path) -> Path:
-    """``<table>.json`` (a list of records) for each table, and the descriptor."""
+    """``<table>.json`` (a list of records) for each table, and a descriptor that points at
+    those files with the schemas inline, so ``kzdata validate`` checks the export itself."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    for table in sc.tables():
+    descriptor = json.loads(json.dumps(sc.descriptor()))
+    for resource in descriptor["resources"]:
+        table = resource["name"]
         text = json.dumps(_typed_rows(table), ensure_ascii=False, indent=1)
         (folder / f"{table}.json").write_text(text + "\n", encoding="utf-8")
-    shutil.copy(package_root() / "datapackage.json", folder / "datapackage.json")
+        resource.update(path=f"{table}.json", format="json", mediatype="application/json", schema=sc.schema(table))
+    text = json.dumps(descriptor, ensure_ascii=False, indent=2)
+    (folder / "datapackage.json").write_text(text + "\n", encoding="utf-8")
     return folder
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .errors import UnknownIdError
 from .rules import partial_date_bounds
 
 
@@ -27,7 +28,7 @@ def party_name(party_id: str, on: str | dt.date) -> str | None:
     parties = load("parties")
     match = parties[parties["party_id"] == party_id]
     if match.empty:
-        raise KeyError(f"no party {party_id!r}")
+        raise UnknownIdError(f"no party {party_id!r}; see kzdata.parties()['party_id']")
     day = _iso(on)
     founded = match.iloc[0]["founded"]
     if isinstance(founded, str) and (span := partial_date_bounds(founded)) and day < span[0]:
@@ -54,7 +55,7 @@ def rule(name: str, on: str | dt.date) -> float | None:
     rules = load("electoral_rules")
     rows = rules[rules["rule"] == name]
     if rows.empty:
-        raise KeyError(f"no rule {name!r}; see kzdata.load('electoral_rules')['rule'].unique()")
+        raise UnknownIdError(f"no rule {name!r}; see kzdata.load('electoral_rules')['rule'].unique()")
     day = _iso(on)
     value = None
     points = zip(rows["effective_from"], rows["value"], strict=True)

@@ -254,6 +254,17 @@ def citations_point_at_rows(tables: Tables) -> Iterator[Issue]:
                              f"value {r['value']!r} equals the main table's; leave it empty for agreement")
 
 
+@rule
+def people_are_linked(tables: Tables) -> Iterator[Issue]:
+    """A candidate row names its person; a leader_elected or leader_left event names the leader."""
+    for i, r in _rows(tables, "election_results", "contestant_type", "person_id"):
+        if r["contestant_type"] == "candidate" and not r["person_id"]:
+            yield _issue("election_results", i, "person_id", "person-link", "a candidate row needs person_id")
+    for i, r in _rows(tables, "party_events", "event", "person_id"):
+        if r["event"] in ("leader_elected", "leader_left") and not r["person_id"]:
+            yield _issue("party_events", i, "person_id", "person-link", f"a {r['event']} event needs person_id")
+
+
 def _parties(tables: Tables) -> dict[str, dict[str, str | None]]:
     return {r["party_id"]: r for _, r in _rows(tables, "parties", "party_id", "founded", "status")}
 

@@ -18,15 +18,12 @@ from typing import Any
 
 from . import rules
 from ._resources import package_root
+from .bytechecks import MAX_FILE_BYTES, MAX_LINE_BYTES, file_issues
 from .cells import POLICY_RULES
 from .descriptor import Package, descriptor_path, read_package
 from .errors import KzdataError
+from .reference import frictionless_issues
 from .report import Issue, Report
-
-#: Largest data file validated; a bigger one is reported, not read (protects memory).
-MAX_FILE_BYTES = 512 * 1024 * 1024
-#: Longest line accepted in a data file (a longer one is reported, not parsed).
-MAX_LINE_BYTES = 1024 * 1024
 
 #: kzdata's rules stricter than Table Schema: the only permitted differences from frictionless
 #: (besides the cross-table rules of kzdata.rules, which apply to kzdata packages only).
@@ -41,105 +38,6 @@ POLICIES = {
     "contract": "a kzdata package has all of kzdata's tables under their names, with kzdata's schemas",
     **POLICY_RULES,
 }
-
-
-def _file_issues(root: Path, rel: str) -> list[Issue]:
-    """Byte-level checks frictionless is lenient about: size, BOM, line ends, line length."""
-    path = root / rel
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        return [Issue(rel, None, None, "file-size", f"file is {size} bytes, above the limit {MAX_FILE_BYTES}")]
-    if size == 0:
-        return [Issue(rel, None, None, "empty-file", "file is empty; it needs at least a header and one row")]
-    issues = []
-    with path.open("rb") as handle:
-        if handle.read(3) == b"\xef\xbb\xbf":
-            bom = "file starts with a byte-order mark; save as UTF-8 without BOM"
-            issues.append(Issue(rel, 1, None, "encoding", bom))
-        handle.seek(0)
-        for number, line in enumerate(iter(lambda: handle.readline(MAX_LINE_BYTES + 1), b""), start=1):
-            if len(line) > MAX_LINE_BYTES:
-                issues.append(Issue(rel, number, None, "line-length", f"line longer than {MAX_LINE_BYTES} bytes"))
-                break
-            if line.endswith(b"\r\n"):
-                issues.append(Issue(rel, number, None, "line-ends", "Windows line end (CRLF); use \\n"))
-                break
-    return issues
-
-
-_FRICTIONLESS_RULES = {
-    "type-error": "type", "constraint-error": "constraint", "primary-key": "primary-key",
-    "foreign-key": "foreign-key", "unique-error": "unique", "missing-cell": "missing-cell",
-    "extra-cell": "extra-cell", "blank-row": "blank-row", "incorrect-label": "header",
-    "missing-label": "header", "extra-label": "header", "duplicate-label": "header",
-    "blank-label": "header", "encoding-error": "encoding", "source-error": "format",
-}
-_PHRASES = {
-    "type-error": "is not of the column's type",
-    "constraint-error": "breaks the column's constraint",
-    "unique-error": "repeats a value that must be unique",
-    "missing-cell": "is missing: the row has too few cells",
-    "extra-cell": "is an extra cell: the row has too many cells",
-    "blank-row": "blank row",
-    "incorrect-label": "header does not match the schema",
-    "missing-label": "column is missing from the header",
-    "extra-label": "column is not in the schema",
-    "duplicate-label": "column appears twice in the header",
-    "encoding-error": "bytes are not valid UTF-8",
-}
-
-
-def _frictionless_issues(package: Package, names: list[str]) -> list[Issue]:
-    """Frictionless' own report for the named resources (foreign keys see the whole package)."""
-    import frictionless
-
-    try:
-        reference = frictionless.Package(package.descriptor, basepath=str(package.root))
-        resources = {name: reference.get_resource(name) for name in names}
-    except Exception as exc:  # frictionless raises its own errors for descriptors it refuses
-        raise KzdataError(f"{package.descriptor_path}: frictionless cannot read it ({_one_line(exc)})") from None
-    issues = []
-    for name, resource in resources.items():
-        file = package.path(name)
-        try:
-            report = resource.validate()
-        except Exception as exc:
-            issues.append(Issue(file, None, None, "format", f"frictionless cannot read it ({_one_line(exc)})"))
-            continue
-        for task in report.tasks:
-            issues += [_issue_from(error, file, package.schemas[name]) for error in task.errors]
-        issues += [_issue_from(error, file, package.schemas[name]) for error in report.errors]
-    return issues
-
-
-def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    return text if len(text) <= 300 else text[:300] + "..."
-
-
-def _issue_from(error: Any, file: str, schema: dict[str, Any]) -> Issue:
-    """One frictionless error as an Issue with file, spreadsheet row, column and a plain message."""
-    rule = _FRICTIONLESS_RULES.get(error.type, error.type)
-    row = getattr(error, "row_number", None)
-    column = getattr(error, "field_name", None) or getattr(error, "label", None)
-    note = _one_line(getattr(error, "note", "") or "")
-    if error.type == "foreign-key":
-        column = ",".join(error.field_names)
-        target = f"{error.reference_name}.{','.join(error.reference_field_names)}"
-        message = f"{', '.join(map(repr, error.field_cells))} not found in {target} (add that row or fix the id)"
-    elif error.type == "primary-key":
-        pk = schema.get("primaryKey") or []
-        column = ",".join([pk] if isinstance(pk, str) else pk)
-        message = f"duplicate or empty primary key ({note})"
-    else:
-        if row is None and error.type.endswith("label"):
-            row = 1
-        cell = getattr(error, "cell", None)
-        shown = cell if cell is None or len(str(cell)) <= 80 else str(cell)[:80] + "..."
-        value = f"{shown!r} " if cell not in (None, "") else ""
-        phrase = _PHRASES.get(error.type, error.title.lower())
-        message = f"{value}{phrase}" + (f" ({note})" if note else "")
-    return Issue(file, row, column, rule, message)
 
 
 def _text_frame(path: Path) -> Any:
@@ -197,7 +95,7 @@ def validate(path: str | Path | None = None, engine: str = "auto") -> Report:
     root, issues = package.root, []
     plan: dict[str, str] = {}
     for resource in package.resources:
-        found = _file_issues(root, resource["path"])
+        found = file_issues(root, resource["path"])
         issues += found
         if any(i.rule in ("file-size", "line-length", "empty-file") for i in found):
             plan[resource["name"]] = "skipped"
@@ -220,16 +118,21 @@ def validate(path: str | Path | None = None, engine: str = "auto") -> Report:
     issues += tablecheck.check_foreign_keys(keyed, package.schemas, {n: package.path(n) for n in keyed})
     delegated = [name for name, e in plan.items() if e.startswith("frictionless")]
     if delegated:
-        issues += _frictionless_issues(package, delegated)
+        issues += frictionless_issues(package, delegated)
     tables = {name: result[1] for name, result in fast.items()}
+    unread = []
     for name in delegated:
         frame = _text_frame(root / package.path(name))
-        if frame is not None:
+        if frame is None:
+            unread.append(name)
+        else:
             tables[name] = frame
     for name, frame in tables.items():
         if frame.empty:
             issues.append(Issue(package.path(name), 2, None, "no-rows", "the table has a header but no rows"))
     report = Report(issues, engines={n: e for n, e in plan.items() if e != "skipped"})
+    if unread and package.descriptor.get("name") == "kzdata":
+        report.notices.append(f"cross-table rules did not see {', '.join(unread)} (not readable as CSV)")
     if package.descriptor.get("name") == "kzdata":
         report.errors += _contract_issues(package)
         usable = {name: frame.mask(frame == "") for name, frame in tables.items()}

@@ -1,0 +1,78 @@
+"""``kzdata fmt``: the canonical form of the data files and every generated block.
+
+The CSVs are the truth: contributors edit them by hand or with any tool, then ``kzdata fmt``
+rewrites them in canonical form (column order, quoting, rows sorted by primary key) and
+refreshes what is generated from them: the README's table list, ``docs/codebook.md`` and the
+row counts in ``CHANGELOG.md``. ``kzdata fmt --check`` changes nothing and lists what differs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from . import schemas as sc
+from ._resources import package_root
+from .errors import KzdataError
+
+
+def _table_list() -> str:
+    from .codebooks import table_list
+
+    return table_list()
+
+
+def _row_counts() -> str:
+    counts = ", ".join(f"{table} {_rows(table)}" for table in sc.tables())
+    return f"- Rows: {counts}.\n"
+
+
+def _rows(table: str) -> int:
+    import csv
+
+    with sc.data_path(table).open(encoding="utf-8", newline="") as handle:
+        return sum(1 for _ in csv.reader(handle)) - 1
+
+
+#: Marked blocks generated inside hand-written files: file -> (marker name, generator).
+BLOCKS: dict[str, tuple[str, Callable[[], str]]] = {
+    "README.md": ("tables", _table_list),
+    "CHANGELOG.md": ("counts", _row_counts),
+}
+
+
+def _with_block(text: str, marker: str, body: str, file: str) -> str:
+    start_tag, end_tag = f"<!-- {marker}:start", f"<!-- {marker}:end -->"
+    if start_tag not in text or end_tag not in text:
+        raise KzdataError(f"{file}: no generated block '{marker}' (add {start_tag} ... --> and {end_tag})")
+    start = text.index("\n", text.index(start_tag)) + 1
+    end = text.index(end_tag)
+    return text[:start] + body + text[end:]
+
+
+def expected_files(root: Path) -> dict[Path, str]:
+    """Every file ``fmt`` owns, with the text it should have."""
+    from .codebooks import markdown
+    from .loading import read_table, to_csv
+
+    files = {sc.data_path(table): to_csv(table, read_table(table, sc.data_path(table))) for table in sc.tables()}
+    files[root / "docs" / "codebook.md"] = markdown()
+    for name, (marker, generate) in BLOCKS.items():
+        path = root / name
+        files[path] = _with_block(path.read_text(encoding="utf-8"), marker, generate(), name)
+    return files
+
+
+def fmt(check: bool = False) -> list[Path]:
+    """Rewrite the data files and generated blocks of the checkout (or, with ``check``, only
+    report them); returns the files that differed."""
+    root = package_root()
+    if not (root / "README.md").is_file():
+        raise KzdataError(f"{root}: kzdata fmt works on a source checkout (an editable install), not a wheel")
+    differing = []
+    for path, text in expected_files(root).items():
+        if path.read_text(encoding="utf-8") != text:
+            differing.append(path.relative_to(root))
+            if not check:
+                path.write_text(text, encoding="utf-8")
+    return differing
