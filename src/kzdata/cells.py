@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from .fieldtypes import TYPES
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -28,15 +30,8 @@ POLICY_RULES = {
     "date-range": "dates must lie between 1678-01-01 and 2261-12-31, the range pandas can hold",
 }
 
-#: Cell text the fast path accepts for each type: subsets of what frictionless accepts.
-FAST_TEXT = {
-    "integer": re.compile(r"-?(0|[1-9][0-9]{0,17})"),
-    # at most 15 digits: such decimals map to distinct doubles in the same order (DBL_DIG), so
-    # comparing them as floats with a bound of at most 15 digits gives Decimal's exact answer
-    "number": re.compile(r"-?(?=[0-9.]{1,15}$)(0|[1-9][0-9]*)(\.[0-9]+)?"),
-    "date": re.compile(r"(1[6-9][0-9][0-9]|2[0-2][0-9][0-9])-[0-9]{2}-[0-9]{2}"),
-    "uri": re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S+"),
-}
+#: A URI the fast path accepts: a scheme and "://" (frictionless requires only a scheme).
+URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S+")
 DEFAULT_TRUE = ["true", "True", "TRUE", "1"]
 DEFAULT_FALSE = ["false", "False", "FALSE", "0"]
 INT64 = (-(2**63), 2**63 - 1)
@@ -73,7 +68,7 @@ def _fast_reader(spec: dict[str, Any]) -> Any:
     if kind == "string":
         checks = []
         if spec.get("format") == "uri":
-            checks.append(FAST_TEXT["uri"].fullmatch)
+            checks.append(URI.fullmatch)
         if "enum" in c:
             checks.append(set(c["enum"]).__contains__)
         if "pattern" in c:
@@ -87,28 +82,25 @@ def _fast_reader(spec: dict[str, Any]) -> Any:
         truth = dict.fromkeys(spec.get("trueValues", DEFAULT_TRUE), True)
         truth.update(dict.fromkeys(spec.get("falseValues", DEFAULT_FALSE), False))
         return lambda text: truth.get(text, _SLOW)
+    pattern, parse = TYPES[kind].fast_text.fullmatch, TYPES[kind].parse
     if kind == "date":
-        from datetime import date
-
         def read_date(text: str) -> Any:
-            if not FAST_TEXT["date"].fullmatch(text):
+            if not pattern(text):
                 return _SLOW
             try:
-                value = date.fromisoformat(text)
+                value = parse(text)
             except ValueError:
                 return _SLOW
             return value if DATE_RANGE[0] <= text <= DATE_RANGE[1] else _SLOW
 
         return read_date
-    convert = int if kind == "integer" else float
     low = _bound(c["minimum"], kind, +1) if "minimum" in c else None
     high = _bound(c["maximum"], kind, -1) if "maximum" in c else None
-    pattern = FAST_TEXT[kind].fullmatch
 
     def read_number(text: str) -> Any:
         if not pattern(text):
             return _SLOW
-        value = convert(text)
+        value = parse(text)
         if (low is not None and value < low) or (high is not None and value > high):
             return _SLOW
         return value

@@ -6,7 +6,6 @@ Each keeps every row of every table. Parquet and Excel need the ``export`` extra
 
 from __future__ import annotations
 
-import csv
 import json
 import shutil
 import sqlite3
@@ -16,18 +15,22 @@ from typing import Any
 from . import schemas as sc
 from ._resources import package_root
 from .errors import KzdataError
+from .fieldtypes import TYPES
 
 FORMATS = ("sqlite", "parquet", "xlsx", "json", "csv")
-SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "date": "TEXT"}
 
 
 def _typed_rows(table: str) -> list[dict[str, Any]]:
-    """Rows of the CSV with schema types applied (missing = None); dates stay ISO text."""
-    convert = {"integer": int, "number": float, "boolean": lambda v: v == "true"}
-    kinds = {f["name"]: f["type"] for f in sc.fields(table)}
-    with sc.data_path(table).open(encoding="utf-8", newline="") as handle:
-        return [{k: (None if v == "" else convert.get(kinds[k], str)(v)) for k, v in row.items()}
-                for row in csv.DictReader(handle)]
+    """Rows as the loader types them, as plain Python values (missing = None, dates ISO text)."""
+    from .loading import load
+
+    frame = load(table).astype(object)
+    frame = frame.where(frame.notna(), None)
+    for field in sc.fields(table):
+        if field["type"] == "date":
+            frame[field["name"]] = frame[field["name"]].map(TYPES["date"].text, na_action="ignore")
+    return [{k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+            for row in frame.to_dict(orient="records")]
 
 
 def _quote(name: str) -> str:
@@ -43,7 +46,7 @@ def to_sqlite(path: str | Path) -> Path:
     try:
         for table in sc.tables():
             schema = sc.schema(table)
-            cols = [f"{_quote(f['name'])} {SQL_TYPES[f['type']]}"
+            cols = [f"{_quote(f['name'])} {TYPES[f['type']].sql}"
                     + (" NOT NULL" if f.get("constraints", {}).get("required") else "") for f in schema["fields"]]
             cols.append(f"PRIMARY KEY ({', '.join(map(_quote, sc.primary_key(table)))})")
             for fk in schema.get("foreignKeys", []):

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from . import schemas as sc
 from .cells import read_column
 from .errors import DataFileError
+from .fieldtypes import TYPES
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -73,7 +74,7 @@ def _typed(column: Any, field: dict[str, Any], index: Any) -> Any:
         values = [None if v is None else float(v) for v in values]
     elif kind == "date":
         values = [pd.NaT if v is None else pd.Timestamp(v) for v in values]
-    dtype = sc.PANDAS_DTYPES[kind]
+    dtype = TYPES[kind].pandas
     return pd.Series(pd.array(values, dtype=dtype).take(codes) if len(codes) else pd.array([], dtype=dtype),
                      index=index)
 
@@ -116,24 +117,16 @@ def to_csv(name: str, frame: pd.DataFrame) -> str:
 
     out = frame.loc[:, [f["name"] for f in sc.fields(name)]].copy()
     for field in sc.fields(name):
-        col = field["name"]
-        if field["type"] == "date":
-            out[col] = pd.to_datetime(out[col]).dt.strftime("%Y-%m-%d")
-        elif field["type"] == "boolean":
-            out[col] = out[col].map({True: "true", False: "false"}, na_action="ignore")
-        elif field["type"] == "number":
-            out[col] = out[col].map(_number_text, na_action="ignore")
+        col, kind = field["name"], field["type"]
+        if kind == "date":
+            out[col] = pd.to_datetime(out[col])
+        if kind != "string" and sc.enum(field) is None:
+            out[col] = out[col].map(TYPES[kind].text, na_action="ignore")
         out[col] = out[col].astype("string")
     out = out.sort_values(sc.primary_key(name), kind="stable", key=_sort_key)
     buffer = io.StringIO()
     out.to_csv(buffer, index=False, lineterminator="\n", na_rep="")
     return buffer.getvalue()
-
-
-def _number_text(value: float) -> str:
-    """Shortest text that reads back as the same number (80.99, 5, 0.5)."""
-    text = repr(float(value))
-    return text[:-2] if text.endswith(".0") else text
 
 
 def _sort_key(column: pd.Series) -> pd.Series:
@@ -158,7 +151,7 @@ def from_records(name: str, rows: list[Any]) -> pd.DataFrame:
             frame[col] = pd.Categorical(frame[col], categories=allowed,
                                         ordered=bool(field.get("categoriesOrdered", False)))
         elif field["type"] == "date":
-            frame[col] = pd.to_datetime(frame[col]).astype(sc.PANDAS_DTYPES["date"])
+            frame[col] = pd.to_datetime(frame[col]).astype(TYPES["date"].pandas)
         else:
-            frame[col] = frame[col].astype(sc.PANDAS_DTYPES[field["type"]])
+            frame[col] = frame[col].astype(TYPES[field["type"]].pandas)
     return frame

@@ -6,7 +6,6 @@ loaded table into a list of model instances.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from typing import Any, Literal, Optional
 
@@ -14,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from . import schemas as sc
 from .errors import DataFileError
+from .fieldtypes import TYPES
 
 #: Model class name of each table.
 CLASS_NAMES = {
@@ -31,11 +31,6 @@ CLASS_NAMES = {
     "citations": "Citation",
 }
 
-_PY_TYPES: dict[str, type] = {
-    "string": str, "integer": int, "number": float, "boolean": bool, "date": dt.date,
-}
-
-
 class KzdataModel(BaseModel):
     """Base of every table model: strict types, no unknown fields, immutable."""
 
@@ -45,7 +40,7 @@ class KzdataModel(BaseModel):
 def _annotation(field: dict[str, Any]) -> tuple[Any, Any]:
     constraints = field.get("constraints", {})
     allowed = constraints.get("enum")
-    py = Literal[tuple(allowed)] if allowed else _PY_TYPES[field["type"]]
+    py = Literal[tuple(allowed)] if allowed else TYPES[field["type"]].python
     info = Field(
         default=... if constraints.get("required") else None,
         description=field.get("description"),

@@ -1,4 +1,4 @@
-"""The Table Schemas, read once, and the one mapping from schema types to pandas dtypes."""
+"""The Table Schemas and the descriptor, read once."""
 
 from __future__ import annotations
 
@@ -15,16 +15,6 @@ PARTIAL_DATE_PATTERN = (
     r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?"
     r"(/\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?)?$"
 )
-
-#: Table Schema type -> pandas dtype of the loaded column (enum fields become categoricals).
-PANDAS_DTYPES: dict[str, str] = {
-    "string": "string",
-    "integer": "Int64",
-    "number": "Float64",
-    "boolean": "boolean",
-    "date": "datetime64[ns]",
-}
-
 
 @cache
 def descriptor(root: Path | None = None) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .cells import read_column
+from .fieldtypes import TYPES
 from .report import Issue
 
 if TYPE_CHECKING:
@@ -32,8 +33,7 @@ SUPPORTED: dict[str, Any] = {
                "foreignKeys"},
     "field": {"name", "type", "format", "title", "description", "example", "constraints", "categories",
               "categoriesOrdered", "trueValues", "falseValues", "rdfType"},
-    "formats": {"string": {"default", "uri"}, "integer": {"default"}, "number": {"default"},
-                "boolean": {"default"}, "date": {"default"}},
+    "formats": {kind: {"default", "uri"} if kind == "string" else {"default"} for kind in TYPES},
     "constraints": {"string": {"required", "unique", "enum", "pattern", "minLength", "maxLength"},
                     "integer": {"required", "unique", "minimum", "maximum"},
                     "number": {"required", "minimum", "maximum"},
