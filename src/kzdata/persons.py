@@ -53,7 +53,7 @@ def _party_roles(person_id: str) -> list[dict[str, str]]:
     events = load("party_events")
     rows = events[events["person_id"] == person_id]
     return [{"date": _text(r.date), "kind": "party", "what": f"{r.event} ({r.party_id})", "detail": _text(r.detail),
-             "table": "party_events", "record_id": f"{r.party_id}|{_text(r.date)}|{r.event}",
+             "table": "party_events", "record_id": f"{r.party_id}|{_text(r.date)}|{r.event}|{person_id}",
              "source_id": _text(r.source_id), "locator": _text(r.locator)}
             for r in rows.itertuples(index=False)]
 
