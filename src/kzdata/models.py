@@ -15,7 +15,7 @@ from . import schemas as sc
 from .errors import DataFileError
 from .fieldtypes import TYPES
 
-#: Model class name of each table.
+#: Model class name of each table (singular); a table not listed gets its name in CamelCase.
 CLASS_NAMES = {
     "sources": "Source",
     "elections": "Election",
@@ -54,12 +54,13 @@ def _annotation(field: dict[str, Any]) -> tuple[Any, Any]:
 def build_model(name: str) -> type[KzdataModel]:
     """Build the model class of table ``name`` from its schema."""
     definitions = {f["name"]: _annotation(f) for f in sc.fields(name)}
-    model = create_model(CLASS_NAMES[name], __base__=KzdataModel, **definitions)
+    class_name = CLASS_NAMES.get(name) or "".join(part.title() for part in name.split("_"))
+    model = create_model(class_name, __base__=KzdataModel, **definitions)
     model.__doc__ = f"One row of the {name} table (built from schemas/{name}.schema.json)."
     return model
 
 
-MODELS: dict[str, type[KzdataModel]] = {name: build_model(name) for name in CLASS_NAMES}
+MODELS: dict[str, type[KzdataModel]] = {name: build_model(name) for name in sc.tables()}
 globals().update({model.__name__: model for model in MODELS.values()})
 
 
