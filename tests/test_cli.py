@@ -104,3 +104,41 @@ def test_fmt_check_names_an_unsorted_file_and_fmt_restores_it(monkeypatch, tmp_p
     assert path.read_text() == "".join(lines)
     schemas.descriptor.cache_clear()
     schemas.schema.cache_clear()
+
+
+def test_tables_output_is_exact(capsys):
+    from kzdata import schemas as sc
+
+    assert main(["tables"]) == 0
+    width = max(len(name) for name in sc.tables())
+    expected = []
+    for name in sc.tables():
+        rows = len(sc.data_path(name).read_text(encoding="utf-8").splitlines()) - 1
+        expected.append(f"{name:<{width}}  {rows:>5}  {sc.resource(name)['title']}")
+    assert capsys.readouterr().out == "\n".join(expected) + "\n"
+
+
+def test_validate_output_is_exact_for_a_bad_cell(package_copy, capsys):
+    set_cell(package_copy, "hajj_quotas", 2, "value", "-5")
+    assert main(["validate", str(package_copy)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "data/hajj_quotas.csv:2:value: '-5' is below the minimum 0 [constraint]"
+    assert lines[-1] == "invalid: 1 errors (constraint: 1)"
+    assert len(lines) == 3
+
+
+def test_person_output_names_each_fact_with_its_source(capsys):
+    assert main(["person", "tokayev-kassym-jomart", "--format", "csv"]) == 0
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert rows[0] == ["date", "kind", "what", "detail", "table", "record_id", "source_id", "locator"]
+    final = next(r for r in rows if r[5] == "2019-06-09-presidential|final|tokayev-kassym-jomart")
+    assert final[:3] == ["2019-06-09", "candidacy", "2019-06-09-presidential (final): 70.96%, 6,539,715 votes"]
+    assert final[6] == "web-electionguide-presidential-2019"
+
+
+def test_unknown_person_is_exit_2(capsys):
+    assert main(["person", "nobody-at-all"]) == 2
+    assert capsys.readouterr().err.startswith("kzdata: error: no person 'nobody-at-all'")

@@ -135,6 +135,7 @@ def test_changelog_names_current_version():
     assert f"## {kzdata.__version__}" in (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_figures_script_draws_every_figure(tmp_path):
     pytest.importorskip("matplotlib")
     result = subprocess.run([sys.executable, str(ROOT / "scripts/figures.py"), str(tmp_path)],
@@ -151,6 +152,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.slow
 def test_browse_serves_tables(tmp_path):
     pytest.importorskip("datasette")
     from kzdata.browse import command
@@ -175,6 +177,7 @@ def test_browse_serves_tables(tmp_path):
         proc.wait(timeout=10)
 
 
+@pytest.mark.slow
 def test_benchmark_script_runs(tmp_path):
     result = subprocess.run([sys.executable, str(ROOT / "benchmarks/bench.py"), "--quick"],
                             capture_output=True, text=True, timeout=600)
@@ -204,6 +207,7 @@ def test_json_export_is_a_package_kzdata_validates(tmp_path):
     assert report.valid, report
 
 
+@pytest.mark.slow
 def test_browse_stops_cleanly_on_sigterm(tmp_path):
     pytest.importorskip("datasette")
     import signal

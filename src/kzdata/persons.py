@@ -80,8 +80,8 @@ def person(person_id: str) -> pd.DataFrame:
     incident), ``what``, ``detail``, the ``table`` and ``record_id`` of the row it comes from,
     and that row's ``source_id`` and ``locator``. Undated facts come last.
 
-    >>> person("tokayev-kassym-jomart")["kind"].iloc[0]
-    'candidacy'
+    >>> person("tokayev-kassym-jomart")["kind"].tolist()[:2]
+    ['born', 'candidacy']
     """
     import pandas as pd
 
