@@ -145,3 +145,12 @@ def test_records_round_trip_is_byte_identical(name):
     frame = kzdata.from_records(name, kzdata.records(name))
     pd.testing.assert_frame_equal(frame, kzdata.load(name))
     assert kzdata.to_csv(name, frame) == sc.data_path(name).read_text(encoding="utf-8")
+
+
+def test_generated_table_names_match_the_descriptor():
+    from typing import get_args
+
+    from kzdata._tables import TABLES, TableName
+
+    assert list(TABLES) == sc.tables() == list(get_args(TableName))
+    assert all(callable(getattr(kzdata, name)) for name in TABLES)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from . import export
+from ._tables import TABLES, TableName
 from .codebooks import codebook
 from .errors import DataFileError, KzdataError, UnknownPersonError, UnknownTableError
 from .loading import from_records, load, to_csv
@@ -71,24 +72,10 @@ def _table_loader(name: str) -> Any:
     return loader
 
 
-sources = _table_loader("sources")
-elections = _table_loader("elections")
-election_results = _table_loader("election_results")
-parties = _table_loader("parties")
-party_events = _table_loader("party_events")
-people = _table_loader("people")
-laws = _table_loader("laws")
-electoral_rules = _table_loader("electoral_rules")
-threats = _table_loader("threats")
-threat_counts = _table_loader("threat_counts")
-hajj_quotas = _table_loader("hajj_quotas")
-citations = _table_loader("citations")
+globals().update({name: _table_loader(name) for name in TABLES})  # kzdata.elections(), ...
 
 __all__ = [
-    "DataFileError", "KzdataError", "UnknownPersonError", "UnknownTableError", "__version__",
-    "citations", "codebook", "export", "data_version", "election_results", "elections", "electoral_rules",
-    "hajj_quotas",
-    "from_records", "laws", "load", "package", "parties", "party_events", "party_name", "people", "person",
-    "records", "rule",
-    "schema", "sources", "tables", "threat_counts", "threats", "to_csv", "validate",
+    "DataFileError", "KzdataError", "TableName", "UnknownPersonError", "UnknownTableError", "__version__",
+    "codebook", "data_version", "export", "from_records", "load", "package", "party_name", "person", "records",
+    "rule", "schema", "tables", "to_csv", "validate", *TABLES,
 ]

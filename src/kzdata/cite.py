@@ -6,8 +6,22 @@ import csv
 
 from . import schemas as sc
 
-AUTHOR = "kzdata contributors"
-URL = "https://github.com/kzdata/kzdata"
+
+def metadata() -> dict[str, str]:
+    """Who, what, which version, when and where, for citing kzdata: read from the descriptor."""
+    meta = sc.descriptor()
+    return {
+        "author": "; ".join(c.get("title", "") for c in meta.get("contributors", [])) or "kzdata contributors",
+        "title": meta["title"], "version": meta["version"], "year": str(meta.get("created", ""))[:4],
+        "url": meta.get("homepage", ""), "licence": ", ".join(x.get("name", "") for x in meta.get("licenses", [])),
+    }
+
+
+def citation_text() -> str:
+    """How to cite kzdata in one sentence."""
+    m = metadata()
+    return (f"{m['author']} ({m['year']}). {m['title']}, version {m['version']}. {m['url']}. "
+            f"Data licensed {m['licence']}. Cite the sources behind each table too (kzdata cite TABLE).")
 
 
 def _sources(table: str | None) -> list[dict[str, str]]:
@@ -38,13 +52,13 @@ def _bibtex(row: dict[str, str]) -> str:
 
 def cite(table: str | None = None, fmt: str = "text") -> str:
     """The citation of kzdata, then of every source behind ``table`` (all sources if None)."""
-    version = sc.descriptor()["version"]
+    m = metadata()
     if fmt == "bibtex":
-        head = (f"@misc{{kzdata,\n  author = {{{AUTHOR}}},\n"
-                "  title = {kzdata: Kazakhstan's political life as data},\n"
-                f"  version = {{{version}}},\n  year = {{2026}},\n  url = {{{URL}}},\n  note = {{Data CC-BY-4.0}}\n}}")
+        head = (f"@misc{{kzdata,\n  author = {{{m['author']}}},\n  title = {{{m['title']}}},\n"
+                f"  version = {{{m['version']}}},\n  year = {{{m['year']}}},\n  url = {{{m['url']}}},\n"
+                f"  note = {{Data {m['licence']}}}\n}}")
         return "\n\n".join([head, *(_bibtex(r) for r in _sources(table))]) + "\n"
-    head = f"{AUTHOR} (2026). kzdata: Kazakhstan's political life as data (version {version}). {URL}"
+    head = f"{m['author']} ({m['year']}). {m['title']} (version {m['version']}). {m['url']}"
     scope = f"Sources behind {table}:" if table else "Sources:"
     return "\n".join([head, "", scope, *(f"- {_text(r)}" for r in _sources(table))]) + "\n"
 

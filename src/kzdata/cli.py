@@ -11,12 +11,6 @@ import sys
 import kzdata
 from kzdata.errors import KzdataError
 
-CITATION = (
-    "kzdata contributors ({year}). kzdata: Kazakhstan's political life as data, "
-    "version {version}. Data licensed CC-BY-4.0. Cite the sources behind each table too "
-    "(kzdata show sources)."
-)
-
 
 def _tables(args: argparse.Namespace) -> int:
     from .schemas import resource
@@ -81,7 +75,9 @@ def _info(args: argparse.Namespace) -> int:
     total = sum(sum(per.values()) for per in counts.values())
     encyclopedia = sum(per.get("encyclopedia", 0) for per in counts.values())
     print(f"fact rows resting on an encyclopedia: {encyclopedia} of {total} ({100 * encyclopedia / total:.1f}%)")
-    print("how to cite: " + CITATION.format(year=2026, version=meta["version"]))
+    from .cite import citation_text
+
+    print("how to cite: " + citation_text())
     return 0
 
 

@@ -41,6 +41,15 @@ BLOCKS: dict[str, tuple[str, Callable[[], str]]] = {
 }
 
 
+def tables_module() -> str:
+    """``src/kzdata/_tables.py``: the table names as a tuple and a Literal, for type checkers."""
+    names = sc.tables()
+    return ('"""The package\'s table names, generated from datapackage.json by `kzdata fmt`; do not edit."""\n\n'
+            "from typing import Literal\n\n"
+            "TableName = Literal[\n" + "".join(f'    "{name}",\n' for name in names) + "]\n"
+            "TABLES: tuple[TableName, ...] = (\n" + "".join(f'    "{name}",\n' for name in names) + ")\n")
+
+
 def _with_block(text: str, marker: str, body: str, file: str) -> str:
     start_tag, end_tag = f"<!-- {marker}:start", f"<!-- {marker}:end -->"
     if start_tag not in text or end_tag not in text:
@@ -57,6 +66,8 @@ def expected_files(root: Path) -> dict[Path, str]:
 
     files = {sc.data_path(table): to_csv(table, read_table(table, sc.data_path(table))) for table in sc.tables()}
     files[root / "docs" / "codebook.md"] = markdown()
+    if (root / "src" / "kzdata").is_dir():  # a checkout: the generated list of tables
+        files[root / "src" / "kzdata" / "_tables.py"] = tables_module()
     for name, (marker, generate) in BLOCKS.items():
         path = root / name
         files[path] = _with_block(path.read_text(encoding="utf-8"), marker, generate(), name)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import schemas as sc
+from ._tables import TableName
 from .cells import read_column
 from .errors import DataFileError
 from .fieldtypes import TYPES
@@ -79,7 +80,7 @@ def _typed(column: Any, field: dict[str, Any], index: Any) -> Any:
                      index=index)
 
 
-def load(name: str) -> pd.DataFrame:
+def load(name: TableName) -> pd.DataFrame:
     """Load one table as a typed DataFrame.
 
     Text is ``string``, integers ``Int64``, numbers ``Float64``, booleans ``boolean``, full

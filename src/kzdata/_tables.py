@@ -1,0 +1,32 @@
+"""The package's table names, generated from datapackage.json by `kzdata fmt`; do not edit."""
+
+from typing import Literal
+
+TableName = Literal[
+    "sources",
+    "elections",
+    "election_results",
+    "parties",
+    "party_events",
+    "people",
+    "laws",
+    "electoral_rules",
+    "threats",
+    "threat_counts",
+    "hajj_quotas",
+    "citations",
+]
+TABLES: tuple[TableName, ...] = (
+    "sources",
+    "elections",
+    "election_results",
+    "parties",
+    "party_events",
+    "people",
+    "laws",
+    "electoral_rules",
+    "threats",
+    "threat_counts",
+    "hajj_quotas",
+    "citations",
+)
