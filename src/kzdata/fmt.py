@@ -2,8 +2,9 @@
 
 The CSVs are the truth: contributors edit them by hand or with any tool, then ``kzdata fmt``
 rewrites them in canonical form (column order, quoting, rows sorted by primary key) and
-refreshes what is generated from them: the README's table list, ``docs/codebook.md`` and the
-row counts in ``CHANGELOG.md``. ``kzdata fmt --check`` changes nothing and lists what differs.
+refreshes what is generated from them: the README's table list, ``docs/codebook.md``, the row
+counts in ``CHANGELOG.md``, the ``table`` vocabulary of the citations schema and, in a
+checkout, ``src/kzdata/_tables.py``. ``kzdata fmt --check`` changes nothing and lists what differs.
 """
 
 from __future__ import annotations
@@ -50,6 +51,19 @@ def tables_module() -> str:
             "TABLES: tuple[TableName, ...] = (\n" + "".join(f'    "{name}",\n' for name in names) + ")\n")
 
 
+def citations_schema(root: Path) -> str:
+    """The citations schema with its ``table`` vocabulary listing every table of the descriptor."""
+    import json
+
+    path = root / sc.resource("citations")["schema"]
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    field = next(f for f in schema["fields"] if f["name"] == "table")
+    cited = [name for name in sc.tables() if name != "citations"]
+    field["constraints"]["enum"] = cited
+    field["categories"] = [{"value": name, "label": f"a row of the {name} table"} for name in cited]
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
 def _with_block(text: str, marker: str, body: str, file: str) -> str:
     start_tag, end_tag = f"<!-- {marker}:start", f"<!-- {marker}:end -->"
     if start_tag not in text or end_tag not in text:
@@ -65,6 +79,7 @@ def expected_files(root: Path) -> dict[Path, str]:
     from .loading import read_table, to_csv
 
     files = {sc.data_path(table): to_csv(table, read_table(table, sc.data_path(table))) for table in sc.tables()}
+    files[root / sc.resource("citations")["schema"]] = citations_schema(root)
     files[root / "docs" / "codebook.md"] = markdown()
     if (root / "src" / "kzdata").is_dir():  # a checkout: the generated list of tables
         files[root / "src" / "kzdata" / "_tables.py"] = tables_module()
@@ -80,10 +95,18 @@ def fmt(check: bool = False) -> list[Path]:
     root = package_root()
     if not (root / "README.md").is_file():
         raise KzdataError(f"{root}: kzdata fmt works on a source checkout (an editable install), not a wheel")
-    differing = []
-    for path, text in expected_files(root).items():
-        if path.read_text(encoding="utf-8") != text:
-            differing.append(path.relative_to(root))
-            if not check:
-                path.write_text(text, encoding="utf-8")
+    differing: list[Path] = []
+    for _ in range(3):  # a rewritten schema changes the codebook: repeat until nothing changes
+        changed = [path for path, text in expected_files(root).items()
+                   if path.read_text(encoding="utf-8") != text and (check or _write(path, text))]
+        differing += [path.relative_to(root) for path in changed if path.relative_to(root) not in differing]
+        if check or not changed:
+            break
+        sc.descriptor.cache_clear()
+        sc.schema.cache_clear()
     return differing
+
+
+def _write(path: Path, text: str) -> bool:
+    path.write_text(text, encoding="utf-8")
+    return True
