@@ -50,3 +50,14 @@ def test_person_timeline_lists_incidents():
 def test_unknown_person_suggests_ids():
     with pytest.raises(kzdata.UnknownPersonError, match="did you mean tokayev-kassym-jomart"):
         kzdata.person("tokayev-kasym-jomart")
+
+
+def test_every_person_has_a_sourced_timeline():
+    linked = 0
+    for person_id in kzdata.people()["person_id"]:
+        timeline = kzdata.person(person_id)
+        assert list(timeline.columns) == ["date", "kind", "what", "detail", "table", "record_id", "source_id",
+                                          "locator"]
+        assert timeline["source_id"].ne("").all() and timeline["locator"].ne("").all(), person_id
+        linked += timeline["table"].isin(["election_results", "party_events", "threats"]).any()
+    assert linked >= 60  # most people are linked to a candidacy, a party role or an incident

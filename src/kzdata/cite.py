@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from . import schemas as sc
 
 
@@ -25,12 +23,10 @@ def citation_text() -> str:
 
 
 def _sources(table: str | None) -> list[dict[str, str]]:
-    with sc.data_path("sources").open(encoding="utf-8", newline="") as handle:
-        sources = {r["source_id"]: r for r in csv.DictReader(handle)}
+    sources = {r["source_id"]: r for r in sc.rows("sources")}
     if table is None or table == "sources":
         return list(sources.values())
-    with sc.data_path(sc.resource(table)["name"]).open(encoding="utf-8", newline="") as handle:
-        used = {r["source_id"] for r in csv.DictReader(handle)}
+    used = {r["source_id"] for r in sc.rows(sc.resource(table)["name"])}
     return [sources[s] for s in sorted(used) if s in sources]
 
 
@@ -69,14 +65,12 @@ def tiers_of_fact_rows() -> dict[str, dict[str, int]]:
     Fact tables are those whose rows carry a ``source_id``, except ``citations`` (which
     records extra support, not the row's own source).
     """
-    with sc.data_path("sources").open(encoding="utf-8", newline="") as handle:
-        tier = {r["source_id"]: r["tier"] for r in csv.DictReader(handle)}
+    tier = {r["source_id"]: r["tier"] for r in sc.rows("sources")}
     counts: dict[str, dict[str, int]] = {}
     for table in sc.tables():
         if table in ("sources", "citations"):
             continue
-        with sc.data_path(table).open(encoding="utf-8", newline="") as handle:
-            rows = [r for r in csv.DictReader(handle) if "source_id" in r]
+        rows = [r for r in sc.rows(table) if "source_id" in r]
         for row in rows:
             per = counts.setdefault(table, {})
             per[tier.get(row["source_id"], "unknown")] = per.get(tier.get(row["source_id"], "unknown"), 0) + 1

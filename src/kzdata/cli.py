@@ -17,9 +17,7 @@ def _tables(args: argparse.Namespace) -> int:
 
     rows = []
     for name in kzdata.tables():
-        with open(kzdata.schemas.data_path(name), encoding="utf-8") as handle:
-            count = sum(1 for _ in handle) - 1
-        rows.append((name, str(count), resource(name).get("title", "")))
+        rows.append((name, str(len(kzdata.schemas.rows(name))), resource(name).get("title", "")))
     width = max(len(r[0]) for r in rows)
     for name, count, title in rows:
         print(f"{name:<{width}}  {count:>5}  {title}")

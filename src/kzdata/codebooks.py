@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from typing import TYPE_CHECKING, Any
 
 from . import schemas as sc
@@ -53,8 +52,7 @@ def codebook() -> pd.DataFrame:
 
 
 def _row_count_and_sources(table: str) -> tuple[int, list[str]]:
-    with sc.data_path(table).open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+    rows = sc.rows(table)
     return len(rows), sorted({r["source_id"] for r in rows if r.get("source_id")})
 
 

@@ -24,15 +24,8 @@ def _table_list() -> str:
 
 
 def _row_counts() -> str:
-    counts = ", ".join(f"{table} {_rows(table)}" for table in sc.tables())
+    counts = ", ".join(f"{table} {len(sc.rows(table))}" for table in sc.tables())
     return f"- Rows: {counts}.\n"
-
-
-def _rows(table: str) -> int:
-    import csv
-
-    with sc.data_path(table).open(encoding="utf-8", newline="") as handle:
-        return sum(1 for _ in csv.reader(handle)) - 1
 
 
 #: Marked blocks generated inside hand-written files: file -> (marker name, generator).

@@ -75,3 +75,12 @@ def primary_key(name: str) -> list[str]:
     """Primary-key columns of table ``name`` (always a list)."""
     pk = schema(name)["primaryKey"]
     return [pk] if isinstance(pk, str) else list(pk)
+
+
+def rows(name: str) -> list[dict[str, str]]:
+    """The raw rows of a shipped table as text (column -> cell), for counting and look-ups that
+    need no types; typed reading is :func:`kzdata.load`."""
+    import csv
+
+    with data_path(name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
