@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from . import export
 from ._tables import TABLES, TableName
 from .codebooks import codebook
 from .errors import DataFileError, KzdataError, UnknownPersonError, UnknownTableError
@@ -36,6 +35,10 @@ def __getattr__(name: str) -> Any:
         from . import models
 
         return getattr(models, name)
+    if name == "export":  # the exporters import sqlite3 and friends: loaded on first use
+        import importlib
+
+        return importlib.import_module(".export", __name__)
     raise AttributeError(f"module 'kzdata' has no attribute {name!r}")
 
 

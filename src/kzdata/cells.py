@@ -42,20 +42,28 @@ DATE_RANGE = ("1678-01-01", "2261-12-31")
 class Column:
     """One column read against its field: typed values, comparison keys and cell problems.
 
-    The column is read per distinct text (``codes`` index ``uniques``, as pandas.factorize
-    gives): ``values`` holds each distinct text's typed value (None where missing or bad),
-    ``fast`` whether it took the fast path; ``keys`` the text used to compare cells for
-    unique, primary and foreign keys, per row (None where frictionless would hold None);
-    ``missing`` marks the rows whose cell is a missing value; ``problems`` (row index, rule,
-    message) in row order.
+    The column is read per distinct text (``codes`` index the distinct texts, as
+    pandas.factorize gives): ``values`` holds each distinct text's typed value (None where
+    missing or bad) and ``key_values`` the text used to compare it for unique, primary and
+    foreign keys (None where frictionless would hold None). Per row, ``fast`` marks the cells
+    read on the fast path and ``missing`` those holding a missing value; ``problems`` lists
+    (row index, rule, message) in row order.
     """
 
     codes: Any
     values: list[Any]
+    key_values: list[Any]
     fast: Any
-    keys: Any
     missing: Any
     problems: list[tuple[int, str, str]] = field(default_factory=list)
+
+    def keys(self, index: Any) -> pd.Series:
+        """The comparison key of every row (object dtype, None where there is none)."""
+        import numpy as np
+        import pandas as pd
+
+        per_row = np.array(self.key_values, dtype=object)[self.codes] if len(self.codes) else []
+        return pd.Series(per_row, index=index, dtype=object)
 
 
 _SLOW = object()  # the fast path cannot decide: ask the reference reader
@@ -191,20 +199,22 @@ def read_column(text: pd.Series, spec: dict[str, Any], missing_values: list[str]
 
     codes, uniques = pd.factorize(text.to_numpy(dtype=object), sort=False)
     missing = set(missing_values)
+    absent = np.fromiter((unique in missing for unique in uniques), dtype=bool, count=len(uniques))
+    required = bool(spec.get("constraints", {}).get("required"))
+    bad: dict[int, list[tuple[str, str]]] = {}
+    if required:
+        bad.update((int(n), [("constraint", "is empty but required")]) for n in absent.nonzero()[0])
+    if _plain_text(spec):  # every present text is a valid value: nothing to decide per value
+        values = [None if gone else unique for unique, gone in zip(uniques.tolist(), absent, strict=True)]
+        return _column(codes, values, list(values), ~absent, absent, bad)
     fast_read = _fast_reader(spec)
     values: list[Any] = []
     keys: list[Any] = []
     fast = np.zeros(len(uniques), dtype=bool)
-    absent = np.zeros(len(uniques), dtype=bool)
-    bad: dict[int, list[tuple[str, str]]] = {}
-    required = bool(spec.get("constraints", {}).get("required"))
     for number, unique in enumerate(uniques):
-        if unique in missing:
-            absent[number] = True
+        if absent[number]:
             values.append(None)
             keys.append(None)
-            if required:
-                bad[number] = [("constraint", "is empty but required")]
             continue
         value = fast_read(unique)
         if value is not _SLOW:
@@ -217,10 +227,22 @@ def read_column(text: pd.Series, spec: dict[str, Any], missing_values: list[str]
         keys.append(key)
         if problems:
             bad[number] = problems
-    problems_by_row: list[tuple[int, str, str]] = []
-    for number, problems in bad.items():
+    return _column(codes, values, keys, fast, absent, bad)
+
+
+def _plain_text(spec: dict[str, Any]) -> bool:
+    """A string field with no format and no constraint on its text."""
+    checks = {"enum", "pattern", "minLength", "maxLength"}
+    return spec["type"] == "string" and spec.get("format", "default") == "default" and not (
+        checks & set(spec.get("constraints", {})))
+
+
+def _column(codes: Any, values: list[Any], keys: list[Any], fast: Any, absent: Any,
+            bad: dict[int, list[tuple[str, str]]]) -> Column:
+    """The Column, with each distinct text's problems spread to the rows holding it."""
+    problems: list[tuple[int, str, str]] = []
+    for number, found in bad.items():
         for row in (codes == number).nonzero()[0]:
-            problems_by_row += [(int(row), rule, message) for rule, message in problems]
-    problems_by_row.sort(key=lambda p: p[0])
-    row_keys = pd.Series(np.array(keys, dtype=object)[codes] if len(codes) else [], index=text.index, dtype=object)
-    return Column(codes, values, fast[codes], row_keys, absent[codes], problems_by_row)
+            problems += [(int(row), rule, message) for rule, message in found]
+    problems.sort(key=lambda p: p[0])
+    return Column(codes, values, keys, fast[codes], absent[codes], problems)

@@ -67,15 +67,20 @@ def _typed(column: Any, field: dict[str, Any], index: Any) -> Any:
 
     kind, values, codes = field["type"], column.values, column.codes
     allowed = sc.enum(field)
-    if allowed is not None:
-        return pd.Series(pd.Categorical(np.array(values, dtype=object)[codes] if len(codes) else [],
-                                        categories=allowed, ordered=bool(field.get("categoriesOrdered", False))),
-                         index=index)
+    if allowed is not None:  # category codes from the distinct values, not from every row
+        position = {value: number for number, value in enumerate(allowed)}
+        per_value = np.array([-1 if v is None else position[v] for v in values], dtype=np.int64)
+        categorical = pd.Categorical.from_codes(per_value[codes] if len(codes) else np.array([], dtype=np.int64),
+                                                categories=allowed, ordered=bool(field.get("categoriesOrdered")))
+        return pd.Series(categorical, index=index)
     if kind == "number":
         values = [None if v is None else float(v) for v in values]
     elif kind == "date":
         values = [pd.NaT if v is None else pd.Timestamp(v) for v in values]
     dtype = TYPES[kind].pandas
+    if kind == "string":
+        per_row = np.array(values, dtype=object)[codes] if len(codes) else np.array([], dtype=object)
+        return pd.Series(pd.array(per_row, dtype=dtype), index=index)
     return pd.Series(pd.array(values, dtype=dtype).take(codes) if len(codes) else pd.array([], dtype=dtype),
                      index=index)
 

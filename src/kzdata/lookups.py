@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from .errors import UnknownIdError
-from .rules import partial_date_bounds
 
 
 def _iso(on: str | dt.date) -> str:
@@ -31,12 +30,12 @@ def party_name(party_id: str, on: str | dt.date) -> str | None:
         raise UnknownIdError(f"no party {party_id!r}; see kzdata.parties()['party_id']")
     day = _iso(on)
     founded = match.iloc[0]["founded"]
-    if isinstance(founded, str) and (span := partial_date_bounds(founded)) and day < span[0]:
+    if isinstance(founded, str) and (span := _bounds(founded)) and day < span[0]:
         return None
     events = load("party_events")
     named = events[(events["party_id"] == party_id) & events["event"].isin(["founded", "renamed"])
                    & events["name_after"].notna()]
-    dated = sorted((partial_date_bounds(d)[0], str(n)) for d, n in zip(named["date"], named["name_after"], strict=True))
+    dated = sorted((_bounds(d)[0], str(n)) for d, n in zip(named["date"], named["name_after"], strict=True))
     in_force = [name for start, name in dated if start <= day]
     if in_force:
         return in_force[-1]
@@ -59,7 +58,13 @@ def rule(name: str, on: str | dt.date) -> float | None:
     day = _iso(on)
     value = None
     points = zip(rows["effective_from"], rows["value"], strict=True)
-    for start, v in sorted((partial_date_bounds(d)[0], v) for d, v in points):
+    for start, v in sorted((_bounds(d)[0], v) for d, v in points):
         if start <= day:
             value = float(v)
     return value
+
+
+def _bounds(text: str) -> tuple[str, str] | None:
+    from .rules import partial_date_bounds
+
+    return partial_date_bounds(text)

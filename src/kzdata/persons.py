@@ -7,7 +7,6 @@ import difflib
 from typing import TYPE_CHECKING, Any
 
 from .errors import UnknownPersonError
-from .rules import partial_date_bounds
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -108,5 +107,11 @@ def person(person_id: str) -> pd.DataFrame:
 
 def _start(date: str) -> str:
     """First day a partial date covers, so that undated facts sort last."""
-    bounds = partial_date_bounds(date) if date else None
+    bounds = _bounds(date) if date else None
     return bounds[0] if bounds else "9999"
+
+
+def _bounds(text: str) -> tuple[str, str] | None:
+    from .rules import partial_date_bounds
+
+    return partial_date_bounds(text)

@@ -86,6 +86,16 @@ def unsupported(package: dict[str, Any], resource: dict[str, Any], schema: dict[
     return None
 
 
+def referenced_fields(schemas: dict[str, dict[str, Any]]) -> dict[str, set[str]]:
+    """Per table, the fields that foreign keys (its own or other tables') point at."""
+    out: dict[str, set[str]] = {}
+    for name, schema in schemas.items():
+        for fk in schema.get("foreignKeys", []):
+            target, cols = fk["reference"].get("resource") or name, fk["reference"]["fields"]
+            out.setdefault(target, set()).update([cols] if isinstance(cols, str) else cols)
+    return out
+
+
 def _key_fields(schema: dict[str, Any]) -> set[str]:
     names = {s["name"] for s in schema["fields"] if s.get("constraints", {}).get("unique")}
     pk = schema.get("primaryKey") or []
@@ -157,8 +167,12 @@ def blank_rows(columns: list[Any], rows: int) -> Any:
     return blank
 
 
-def check_table(path: Path, schema: dict[str, Any], file: str) -> tuple[list[Issue], pd.DataFrame, pd.DataFrame]:
-    """Every Table Schema rule of one file except foreign keys: (issues, text, key columns)."""
+def check_table(path: Path, schema: dict[str, Any], file: str,
+                referenced: set[str] = frozenset()) -> tuple[list[Issue], pd.DataFrame, pd.DataFrame]:
+    """Every Table Schema rule of one file except foreign keys: (issues, text, key columns).
+
+    The key columns are those of its keys and foreign keys, and the ``referenced`` fields
+    that other tables' foreign keys point at."""
     import pandas as pd
 
     names = [spec["name"] for spec in schema["fields"]]
@@ -169,13 +183,16 @@ def check_table(path: Path, schema: dict[str, Any], file: str) -> tuple[list[Iss
     issues = [Issue(file, int(i) + 2, None, "blank-row", "blank row: every cell is empty") for i in blank]
     skip = set(blank.tolist())  # frictionless reports only blank-row there
     keys = {}
+    keyed_fields = _key_fields(schema) | set(referenced)
     for spec in schema["fields"]:
         column = columns[spec["name"]]
         issues += [Issue(file, index + 2, spec["name"], rule, message)
                    for index, rule, message in column.problems if index not in skip]
-        keys[spec["name"]] = column.keys
+        if spec["name"] not in keyed_fields:
+            continue
+        keys[spec["name"]] = column.keys(frame.index)
         if spec.get("constraints", {}).get("unique"):
-            repeated = column.keys.notna() & column.keys.duplicated(keep="first")
+            repeated = keys[spec["name"]].notna() & keys[spec["name"]].duplicated(keep="first")
             issues += [Issue(file, int(i) + 2, spec["name"], "unique", "repeats a value that must be unique")
                        for i in repeated.to_numpy().nonzero()[0]]
     keyed = pd.DataFrame(keys, index=frame.index)

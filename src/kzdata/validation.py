@@ -80,7 +80,8 @@ def validate(path: str | Path | None = None, engine: str = "auto") -> Report:
     Checks the Table Schemas (types, constraints, keys), kzdata's policies and, for a kzdata
     package, its cross-table rules and contract; returns one :class:`Report`. Never raises on
     bad data. ``engine="auto"`` (default) runs the fast engine where it supports the resource
-    and frictionless elsewhere; ``engine="frictionless"`` runs frictionless for every resource.
+    and frictionless elsewhere; ``engine="frictionless"`` runs frictionless for every resource
+    (``"pandas"``, the name of the fast engine in 0.1.0, means ``"auto"``).
 
     >>> validate().valid
     True
@@ -105,9 +106,11 @@ def validate(path: str | Path | None = None, engine: str = "auto") -> Report:
             why = tablecheck.unsupported(package.descriptor, resource, package.schemas[resource["name"]])
             plan[resource["name"]] = f"frictionless ({why})" if why else "fast"
     fast: dict[str, tuple[list[Issue], Any, Any]] = {}
+    referenced = tablecheck.referenced_fields(package.schemas)
     for name in [n for n, e in plan.items() if e == "fast"]:
         try:
-            fast[name] = tablecheck.check_table(root / package.path(name), package.schemas[name], package.path(name))
+            fast[name] = tablecheck.check_table(root / package.path(name), package.schemas[name], package.path(name),
+                                                referenced.get(name, set()))
         except tablecheck.Delegate as why:
             plan[name] = f"frictionless ({why})"
     _delegate_references(package, plan)
