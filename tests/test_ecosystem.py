@@ -99,8 +99,11 @@ def test_formula_like_text_stays_text(tmp_path, monkeypatch):
 
 
 def test_codebook_covers_every_field():
+    from kzdata.analysis import DERIVED
+
     frame = codebook()
-    assert len(frame) == sum(len(sc.fields(t)) for t in TABLES)
+    assert len(frame) == sum(len(sc.fields(t)) for t in TABLES) + len(DERIVED)
+    assert set(frame[frame["type"] == "derived"]["table"]) == {"elections_summary", "panel"}
     text = markdown()
     for table in TABLES:
         assert f"\n## {table}\n" in text

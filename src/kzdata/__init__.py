@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._tables import TABLES, TableName
+from .analysis import elections_summary, panel
 from .codebooks import codebook
 from .errors import DataFileError, KzdataError, UnknownPersonError, UnknownTableError
 from .loading import from_records, load, to_csv
@@ -79,6 +80,6 @@ globals().update({name: _table_loader(name) for name in TABLES})  # kzdata.elect
 
 __all__ = [
     "DataFileError", "KzdataError", "TableName", "UnknownPersonError", "UnknownTableError", "__version__",
-    "codebook", "data_version", "export", "from_records", "load", "package", "party_name", "person", "records",
-    "rule", "schema", "tables", "to_csv", "validate", *TABLES,
+    "codebook", "data_version", "elections_summary", "export", "from_records", "load", "package", "panel",
+    "party_name", "person", "records", "rule", "schema", "tables", "to_csv", "validate", *TABLES,
 ]

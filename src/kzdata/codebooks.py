@@ -47,6 +47,12 @@ def codebook() -> pd.DataFrame:
                 "values": "; ".join(c.get("enum", [])), "constraints": _constraints(field),
                 "description": field.get("description", ""),
             })
+    from .analysis import DERIVED
+
+    for table, column, definition, formula, sources in DERIVED:
+        rows.append({"table": table, "field": column, "type": "derived", "required": False, "unique": False,
+                     "primary_key": False, "values": "", "constraints": f"formula: {formula}; from: {sources}",
+                     "description": definition})
     frame = pd.DataFrame(rows)
     return frame.astype({c: "string" for c in frame.columns if c not in ("required", "unique", "primary_key")})
 
@@ -88,8 +94,22 @@ def markdown() -> str:
                 ordered = " (ordered)" if field.get("categoriesOrdered") else ""
                 out.append(f"\n`{field['name']}` values{ordered}:\n")
                 out.extend(f"- `{c['value']}`: {c['label']}" for c in field["categories"])
+    out += _derived_section()
     out += _checks_section()
     return "\n".join(out) + "\n"
+
+
+def _derived_section() -> list[str]:
+    """The derived tables (kzdata.elections_summary, kzdata.panel): definition and formula of each column."""
+    from .analysis import DERIVED
+
+    out = ["\n## Derived tables\n", "Computed by `kzdata.elections_summary()` (one row per election and "
+           "counting stage) and `kzdata.panel()` (one row per year) from the tables above; not stored.\n"]
+    for table in ("elections_summary", "panel"):
+        out.append(f"\n### {table}\n\n| column | definition | formula | from |\n|---|---|---|---|")
+        out += [f"| `{column}` | {definition} | `{formula}` | {sources} |"
+                for name, column, definition, formula, sources in DERIVED if name == table]
+    return out
 
 
 def _checks_section() -> list[str]:
