@@ -44,7 +44,7 @@ def test_sqlite_export_keeps_rows_keys_and_foreign_keys(tmp_path):
     query = "SELECT date, turnout_pct FROM elections WHERE election_id = ?"
     got = con.execute(query, (first["election_id"],)).fetchone()
     assert got[0] == first["date"] and (got[1] is None or got[1] == float(first["turnout_pct"]))
-    assert con.execute("SELECT count(*) FROM _columns").fetchone()[0] == len(codebook())
+    assert con.execute("SELECT count(*) FROM _columns").fetchone()[0] == sum(len(sc.fields(t)) for t in TABLES)
 
 
 def test_json_export(tmp_path):
@@ -90,8 +90,8 @@ def test_formula_like_text_stays_text(tmp_path, monkeypatch):
     from kzdata import export
 
     original = export._typed_rows
-    monkeypatch.setattr(export, "_typed_rows", lambda t: [{**r, "title": "=1+1"} if t == "sources" else r
-                                                          for r in original(t)])
+    monkeypatch.setattr(export, "_typed_rows", lambda t, **kw: [{**r, "title": "=1+1"} if t == "sources" else r
+                                                                for r in original(t, **kw)])
     book = openpyxl.load_workbook(export.to_xlsx(tmp_path / "f.xlsx"))
     header = [c.value for c in book["sources"][1]]
     cell = book["sources"].cell(row=2, column=header.index("title") + 1)
@@ -232,3 +232,68 @@ def test_browse_stops_cleanly_on_sigterm(tmp_path):
     with pytest.raises(OSError):
         urllib.request.urlopen(base, timeout=1)
     assert not list(tmp_path.glob("kzdata-browse-*"))
+
+
+def test_parquet_dates_are_dates(tmp_path):
+    pq = pytest.importorskip("pyarrow.parquet")
+    kzdata.export.export("parquet", tmp_path)
+    schema = pq.read_schema(tmp_path / "elections.parquet")
+    assert str(schema.field("date").type) == "date32[day]"
+    table = pq.read_table(tmp_path / "elections.parquet").to_pandas()
+    assert str(table.loc[table["election_id"] == "2019-06-09-presidential", "date"].iloc[0]) == "2019-06-09"
+
+
+def test_xlsx_dates_are_date_cells(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    kzdata.export.export("xlsx", tmp_path / "k.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "k.xlsx")["elections"]
+    column = [c.value for c in sheet[1]].index("date") + 1
+    cell = sheet.cell(row=2, column=column)
+    assert cell.is_date and cell.number_format == "yyyy-mm-dd"
+
+
+def test_sqlite_dates_are_declared_dates(tmp_path):
+    kzdata.export.export("sqlite", tmp_path / "k.db")
+    con = sqlite3.connect(tmp_path / "k.db")
+    declared = {row[1]: row[2] for row in con.execute("PRAGMA table_info(elections)")}
+    assert declared["date"] == "DATE" and declared["turnout_pct"] == "REAL"
+    assert con.execute("SELECT date FROM elections WHERE election_id = '2019-06-09-presidential'").fetchone() == \
+        ("2019-06-09",)
+
+
+def test_show_json_writes_plain_dates(capsys):
+    assert main(["show", "elections", "--limit", "1", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["date"] == "1990-03-25"
+
+
+def test_stata_export_keeps_types_and_labels(tmp_path):
+    kzdata.export.export("stata", tmp_path)
+    reader = pd.io.stata.StataReader(tmp_path / "elections.dta")
+    frame = reader.read()
+    assert reader.variable_labels()["turnout_pct"] == sc.fields("elections")[6]["description"][:80]
+    assert "type" in reader.value_labels()  # the vocabulary became a value label
+    assert str(frame["date"].dtype).startswith("datetime64")
+    loaded = kzdata.elections()
+    assert frame["registered_voters"].tolist()[:5] == pytest.approx(loaded["registered_voters"].astype("float64")
+                                                                   .tolist()[:5], nan_ok=True)
+    assert list(frame["type"].astype(str)) == list(loaded["type"].astype(str))
+    panel = pd.read_stata(tmp_path / "panel.dta")
+    assert len(panel) == len(kzdata.panel()) and all(len(c) <= 32 for c in panel.columns)
+
+
+def test_r_recipe_types_come_from_the_schemas(tmp_path):
+    import re
+
+    from kzdata.fieldtypes import TYPES
+
+    kzdata.export.export("r", tmp_path)
+    script = (tmp_path / "kzdata.R").read_text()
+    for table in TABLES:
+        block = re.search(rf"`{table}` = readr::cols\((.*?)\n  \)", script, re.S)
+        assert block, table
+        specs = dict(re.findall(r"`([a-z_0-9]+)` = readr::(col_[a-z]+)\(", block[1]))
+        for field in sc.fields(table):
+            expected = "col_factor" if sc.enum(field) else TYPES[field["type"]].r.split("(")[0]
+            assert specs[field["name"]] == expected, (table, field["name"])
+    assert 'na = ""' in script  # the text NA stays a value
+    assert (tmp_path / "data" / "elections.csv").is_file()

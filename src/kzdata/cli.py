@@ -31,7 +31,9 @@ def _show(args: argparse.Namespace) -> int:
     if args.format == "csv":
         sys.stdout.write(frame.to_csv(index=False, lineterminator="\n"))
     elif args.format == "json":
-        sys.stdout.write(frame.to_json(orient="records", date_format="iso", force_ascii=False, indent=1) + "\n")
+        for column in frame.columns[[str(t).startswith("datetime64") for t in frame.dtypes]]:
+            frame[column] = frame[column].dt.strftime("%Y-%m-%d")  # plain ISO dates, no time of day
+        sys.stdout.write(frame.to_json(orient="records", force_ascii=False, indent=1) + "\n")
     else:
         import pandas as pd
 
@@ -160,7 +162,8 @@ def parser() -> argparse.ArgumentParser:
     cite.add_argument("--format", choices=["text", "bibtex"], default="text")
     cite.set_defaults(func=_cite)
     export = sub.add_parser("export", help="export every table (sqlite, parquet, xlsx, json, csv)")
-    export.add_argument("--format", required=True, choices=["sqlite", "parquet", "xlsx", "json", "csv"])
+    export.add_argument("--format", required=True,
+                        choices=["sqlite", "parquet", "xlsx", "json", "csv", "stata", "r"])
     export.add_argument("--out", required=True, help="file (sqlite, xlsx) or folder (parquet, json, csv)")
     export.set_defaults(func=_export)
     browse = sub.add_parser("browse", help="serve the data with Datasette on 127.0.0.1 (browse extra)")

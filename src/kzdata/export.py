@@ -6,6 +6,7 @@ Each keeps every row of every table. Parquet and Excel need the ``export`` extra
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import sqlite3
@@ -17,18 +18,20 @@ from ._resources import package_root
 from .errors import KzdataError
 from .fieldtypes import TYPES
 
-FORMATS = ("sqlite", "parquet", "xlsx", "json", "csv")
+FORMATS = ("sqlite", "parquet", "xlsx", "json", "csv", "stata", "r")
 
 
-def _typed_rows(table: str) -> list[dict[str, Any]]:
-    """Rows as the loader types them, as plain Python values (missing = None, dates ISO text)."""
+def _typed_rows(table: str, dates_as_text: bool = True) -> list[dict[str, Any]]:
+    """Rows as the loader types them, as plain Python values (missing = None; dates as ISO text,
+    or as ``datetime.date`` with ``dates_as_text=False``)."""
     from .loading import load
 
     frame = load(table).astype(object)
     frame = frame.where(frame.notna(), None)
     for field in sc.fields(table):
         if field["type"] == "date":
-            frame[field["name"]] = frame[field["name"]].map(TYPES["date"].text, na_action="ignore")
+            convert = TYPES["date"].text if dates_as_text else (lambda value: value.date())
+            frame[field["name"]] = frame[field["name"]].map(convert, na_action="ignore")
     return [{k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
             for row in frame.to_dict(orient="records")]
 
@@ -120,8 +123,16 @@ def to_parquet(folder: str | Path) -> Path:
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     for table in sc.tables():
-        load(table).to_parquet(folder / f"{table}.parquet", index=False, engine="pyarrow")
+        arrow = pa.Table.from_pandas(load(table), preserve_index=False)
+        for field in sc.fields(table):
+            if field["type"] == "date":  # a calendar date, not a timestamp
+                position = arrow.schema.get_field_index(field["name"])
+                arrow = arrow.set_column(position, field["name"], arrow.column(position).cast(pa.date32()))
+        pq.write_table(arrow, folder / f"{table}.parquet")
     return folder
 
 
@@ -142,19 +153,111 @@ def to_xlsx(path: str | Path) -> Path:
         sheet = book.create_sheet(table[:31])
         names = [f["name"] for f in sc.fields(table)]
         sheet.append(names)
-        for r, row in enumerate(_typed_rows(table), start=2):
+        for r, row in enumerate(_typed_rows(table, dates_as_text=False), start=2):
             for c, name in enumerate(names, start=1):
                 value = row[name]
                 cell = sheet.cell(row=r, column=c, value=value)
                 if isinstance(value, str):
                     cell.data_type = "s"  # never let '=...' become a formula
+                elif isinstance(value, dt.date):
+                    cell.number_format = "yyyy-mm-dd"
     book.save(path)
     return path
 
 
+def _stata_name(column: str, taken: set[str]) -> str:
+    """A Stata variable name (at most 32 characters, unique); the full name goes in its label."""
+    name = column[:32]
+    number = 1
+    while name in taken:
+        suffix = f"_{number}"
+        name, number = column[:32 - len(suffix)] + suffix, number + 1
+    taken.add(name)
+    return name
+
+
+def _write_stata(frame: Any, path: Path, labels: dict[str, str]) -> None:
+    """One .dta (Stata 118, Unicode): dates as Stata dates, categoricals with value labels,
+    missing text as empty strings (Stata has no missing string), labels cut to 80 characters."""
+    import pandas as pd
+
+    columns, names, taken = {}, {}, set()
+    for column in frame.columns:
+        name = _stata_name(column, taken)
+        names[name] = labels.get(column, "") if name == column else f"{column}: {labels.get(column, '')}"
+        series = frame[column]
+        if isinstance(series.dtype, pd.CategoricalDtype):
+            columns[name] = series
+        elif pd.api.types.is_datetime64_any_dtype(series):
+            columns[name] = series.astype("datetime64[ns]")
+        elif pd.api.types.is_bool_dtype(series) or str(series.dtype) == "boolean":
+            columns[name] = series.astype("Float64").astype("float64").astype("float32")
+        elif pd.api.types.is_numeric_dtype(series):
+            columns[name] = series.astype("float64")
+        else:
+            columns[name] = series.astype(object).where(series.notna(), "")
+    out = pd.DataFrame(columns, index=frame.index)
+    dates = {name: "td" for name in out.columns if pd.api.types.is_datetime64_any_dtype(out[name])}
+    out.to_stata(path, write_index=False, version=118, convert_dates=dates,
+                 variable_labels={name: label[:80] for name, label in names.items()})
+
+
+def to_stata(folder: str | Path) -> Path:
+    """``<table>.dta`` per table and ``panel.dta``, with variable labels from the field descriptions
+    and value labels from the vocabularies."""
+    from .analysis import DERIVED, panel
+    from .loading import load
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for table in sc.tables():
+        labels = {f["name"]: f.get("description", "") for f in sc.fields(table)}
+        _write_stata(load(table), folder / f"{table}.dta", labels)
+    definitions = {column: definition for table, column, definition, *_ in DERIVED if table == "panel"}
+    frame = panel()
+    _write_stata(frame, folder / "panel.dta", {c: definitions.get(c, "") for c in frame.columns})
+    return folder
+
+
+def r_script() -> str:
+    """An R script that reads every table's CSV with the column types of its Table Schema."""
+    lines = ["# Generated by kzdata from the Table Schemas: read the CSVs with their types (needs readr).",
+             "# Only an empty cell is missing: the text NA is a value. Integers read as double (R's integers",
+             "# are 32-bit); enumerated fields become factors with the schema's levels.", "",
+             "kzdata_types <- list("]
+    tables = sc.tables()
+    for number, table in enumerate(tables):
+        specs = []
+        for field in sc.fields(table):
+            allowed = sc.enum(field)
+            if allowed is not None:
+                levels = ", ".join(json.dumps(value) for value in allowed)
+                spec = f"readr::col_factor(levels = c({levels}))"
+            else:
+                spec = "readr::" + TYPES[field["type"]].r
+            specs.append(f"    `{field['name']}` = {spec}")
+        end = "," if number < len(tables) - 1 else ""
+        lines.append(f"  `{table}` = readr::cols(\n" + ",\n".join(specs) + f"\n  ){end}")
+    lines += [")", "",
+              "kzdata_read <- function(table, folder = \".\") {",
+              "  readr::read_csv(file.path(folder, \"data\", paste0(table, \".csv\")),",
+              "                  col_types = kzdata_types[[table]], na = \"\",",
+              "                  locale = readr::locale(encoding = \"UTF-8\"))",
+              "}", ""]
+    return "\n".join(lines)
+
+
+def to_r(folder: str | Path) -> Path:
+    """The CSV package and ``kzdata.R`` (``kzdata_read(table, folder)`` with the schema's types)."""
+    folder = to_csv_package(folder)
+    (folder / "kzdata.R").write_text(r_script(), encoding="utf-8")
+    return folder
+
+
 def export(fmt: str, out: str | Path) -> Path:
     """Export every table in ``fmt`` (one of FORMATS) to ``out`` (a file for sqlite/xlsx, else a folder)."""
-    writers = {"sqlite": to_sqlite, "parquet": to_parquet, "xlsx": to_xlsx, "json": to_json, "csv": to_csv_package}
+    writers = {"sqlite": to_sqlite, "parquet": to_parquet, "xlsx": to_xlsx, "json": to_json, "csv": to_csv_package,
+               "stata": to_stata, "r": to_r}
     if fmt not in writers:
         raise KzdataError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     return writers[fmt](out)

@@ -33,8 +33,10 @@ class FieldType:
     pandas: str
     #: type of the field in a pydantic model
     python: type
-    #: column type in the SQLite export
+    #: column type in the SQLite export (DATE columns hold ISO 8601 text, YYYY-MM-DD)
     sql: str
+    #: column type of the R recipe (readr)
+    r: str
     #: cell text the fast reader accepts without asking frictionless (None: any text)
     fast_text: re.Pattern[str] | None
     #: that text as a Python value
@@ -44,18 +46,18 @@ class FieldType:
 
 
 TYPES: dict[str, FieldType] = {
-    "string": FieldType("string", "string", str, "TEXT", None, str, str),
+    "string": FieldType("string", "string", str, "TEXT", "col_character()", None, str, str),
     # at most 18 digits, no sign or leading zero: always an int64, and its own canonical text
-    "integer": FieldType("integer", "Int64", int, "INTEGER", re.compile(r"-?(0|[1-9][0-9]{0,17})"), int,
+    "integer": FieldType("integer", "Int64", int, "INTEGER", "col_double()", re.compile(r"-?(0|[1-9][0-9]{0,17})"), int,
                          lambda value: str(int(value))),
     # at most 15 digits: such decimals map to distinct doubles in the same order (DBL_DIG), so
     # comparing them as floats with a bound of at most 15 digits gives Decimal's exact answer
-    "number": FieldType("number", "Float64", float, "REAL",
+    "number": FieldType("number", "Float64", float, "REAL", "col_double()",
                         re.compile(r"-?(?=[0-9.]{1,15}$)(0|[1-9][0-9]*)(\.[0-9]+)?"), float, _number_text),
-    "boolean": FieldType("boolean", "boolean", bool, "INTEGER", None, lambda text: text == "true",
+    "boolean": FieldType("boolean", "boolean", bool, "INTEGER", "col_logical()", None, lambda text: text == "true",
                          lambda value: "true" if value else "false"),
     # years 1600-2299 only: the rest goes to frictionless, then to the date-range policy
-    "date": FieldType("date", "datetime64[ns]", dt.date, "TEXT",
+    "date": FieldType("date", "datetime64[ns]", dt.date, "DATE", 'col_date("%Y-%m-%d")',
                       re.compile(r"(1[6-9][0-9][0-9]|2[0-2][0-9][0-9])-[0-9]{2}-[0-9]{2}"),
                       dt.date.fromisoformat, _date_text),
 }
