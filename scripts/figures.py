@@ -83,7 +83,32 @@ def hajj(ax) -> None:
     ax.legend()
 
 
-FIGURES = {"majilis_seats": majilis_seats, "presidential_winner_share": winner_share,
+def majilis_enp(ax) -> None:
+    """Effective number of parties in the Majilis, by votes and by seats (from kzdata.panel)."""
+    panel = kzdata.panel()
+    for column, label, style in (("majilis_enp_votes", "by votes", "o-"), ("majilis_enp_seats", "by seats", "s--")):
+        rows = panel[panel[column].notna()]
+        ax.plot(rows["year"], rows[column].astype(float), style, label=label)
+    ax.set(title="Majilis: effective number of parties (Laakso-Taagepera)", ylabel="parties", ylim=(0, None))
+    ax.legend(fontsize=7)
+
+
+def rules_in_force(ax) -> None:
+    """Quantified electoral rules in force on 31 December of each year, relative to their first value."""
+    panel = kzdata.panel()
+    for name in ("majilis_threshold_pct", "party_registration_members", "majilis_seats", "presidential_term_years"):
+        column = f"rule_{name}_dec31"
+        if column not in panel:
+            continue
+        rows = panel[panel[column].notna()]
+        values = rows[column].astype(float)
+        ax.step(rows["year"], values / values.iloc[0], where="post", label=f"{name} (first {values.iloc[0]:g})")
+    ax.set(title="Rules in force on 31 December (1 = first recorded value, log scale)", ylabel="relative value",
+           yscale="log")
+    ax.legend(fontsize=6)
+
+
+FIGURES = {"majilis_enp": majilis_enp, "rules_in_force": rules_in_force, "majilis_seats": majilis_seats, "presidential_winner_share": winner_share,
            "party_thresholds": thresholds, "threats_by_category": threats, "hajj_quotas": hajj}
 
 

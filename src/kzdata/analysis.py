@@ -41,13 +41,14 @@ DERIVED: list[tuple[str, str, str, str, str]] = [
      "(Laakso-Taagepera).", "1 / sum(p_i^2), p_i = vote share as a fraction of the contestants' total",
      "election_results"),
     ("elections_summary", "enp_seats", "Effective number of parties by seats (Laakso-Taagepera).",
-     "1 / sum(q_i^2), q_i = seats_i / sum(seats)", "election_results"),
+     "1 / sum(q_i^2), q_i = seats_i / sum(seats); only where the recorded seats add up to elections.seats_total",
+     "election_results, elections"),
     ("elections_summary", "largest_pct", "Vote share of the largest contestant, in percent (= winner_pct).",
      "max v_i", "election_results"),
     ("elections_summary", "largest_seats", "Seats of the contestant with the most seats.", "max seats_i",
      "election_results"),
     ("elections_summary", "gallagher", "Disproportionality (Gallagher least-squares index), where every "
-     "contestant has both a vote share and a seat count.", "sqrt(1/2 * sum((v_i - s_i)^2)), v and s in percent",
+     "contestant has both a vote share and a seat count and the seats add up to elections.seats_total.", "sqrt(1/2 * sum((v_i - s_i)^2)), v and s in percent",
      "election_results"),
     ("panel", "year", "Calendar year.", "1990 .. the last year with data", "all"),
     ("panel", "<type>_elections", "Number of elections of that type held in the year (e.g. majilis_elections).",
@@ -90,7 +91,7 @@ def _effective_number(values: list[float]) -> float | None:
     return 1 / sum((v / total) ** 2 for v in values)
 
 
-def _summary(group: pd.DataFrame) -> dict[str, Any]:
+def _summary(group: pd.DataFrame, seats_total: Any) -> dict[str, Any]:
     contestants = group[~group["contestant_type"].isin(NOT_CONTESTANTS)]
     shares = _shares(contestants)
     seats = contestants["seats"]
@@ -106,10 +107,13 @@ def _summary(group: pd.DataFrame) -> dict[str, Any]:
             row["runner_up_id"] = ranked[1][1]
             row["margin_pct"] = ranked[0][0] - ranked[1][0]
         row["enp_votes"] = _effective_number(shares)
-    if seats.notna().any():
-        seat_counts = [float(s) for s in seats.dropna()]
-        row["enp_seats"] = _effective_number(seat_counts)
+    seat_counts = [float(s) for s in seats.dropna()]
+    if seat_counts:
         row["largest_seats"] = int(max(seat_counts))
+    complete = seat_counts and seats_total is not None and str(seats_total) != "<NA>" and \
+        sum(seat_counts) == float(seats_total)  # every seat accounted for, else no seat-based measure
+    if complete:
+        row["enp_seats"] = _effective_number(seat_counts)
         if shares and seats.notna().all() and sum(seat_counts) > 0:
             seat_pct = [100 * s / sum(seat_counts) for s in seat_counts]
             row["gallagher"] = math.sqrt(sum((v - s) ** 2 for v, s in zip(shares, seat_pct, strict=True)) / 2)
@@ -146,7 +150,7 @@ def elections_summary(stage: str = "final") -> pd.DataFrame:
         meta = elections.loc[election_id]
         rows.append({"election_id": election_id, "stage": stage, "pollster": pollster or None,
                      "date": meta["date"], "type": meta["type"], "turnout_pct": meta["turnout_pct"],
-                     **_summary(group)})
+                     **_summary(group, meta["seats_total"])})
     frame = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
     types = {"contestants": "Int64", "largest_seats": "Int64", "turnout_pct": "Float64", "winner_pct": "Float64",
              "margin_pct": "Float64", "enp_votes": "Float64", "enp_seats": "Float64", "largest_pct": "Float64",
