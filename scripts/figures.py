@@ -108,7 +108,8 @@ def rules_in_force(ax) -> None:
     ax.legend(fontsize=6)
 
 
-FIGURES = {"majilis_enp": majilis_enp, "rules_in_force": rules_in_force, "majilis_seats": majilis_seats, "presidential_winner_share": winner_share,
+FIGURES = {"majilis_enp": majilis_enp, "rules_in_force": rules_in_force, "majilis_seats": majilis_seats,
+           "presidential_winner_share": winner_share,
            "party_thresholds": thresholds, "threats_by_category": threats, "hajj_quotas": hajj}
 
 

@@ -41,7 +41,8 @@ DERIVED: list[tuple[str, str, str, str, str]] = [
      "(Laakso-Taagepera).", "1 / sum(p_i^2), p_i = vote share as a fraction of the contestants' total",
      "election_results"),
     ("elections_summary", "enp_seats", "Effective number of parties by seats (Laakso-Taagepera).",
-     "1 / sum(q_i^2), q_i = seats_i / sum(seats); only where the recorded seats add up to elections.seats_total",
+     "1 / sum(q_i^2), q_i = seats_i / sum(seats); only where the recorded seats add up to "
+     "elections.seats_total",
      "election_results, elections"),
     ("elections_summary", "largest_pct", "Vote share of the largest contestant, in percent (= winner_pct).",
      "max v_i", "election_results"),
