@@ -49,7 +49,8 @@ DERIVED: list[tuple[str, str, str, str, str]] = [
     ("elections_summary", "largest_seats", "Seats of the contestant with the most seats.", "max seats_i",
      "election_results"),
     ("elections_summary", "gallagher", "Disproportionality (Gallagher least-squares index), where every "
-     "contestant has both a vote share and a seat count and the seats add up to elections.seats_total.", "sqrt(1/2 * sum((v_i - s_i)^2)), v and s in percent",
+     "contestant has both a vote share and a seat count and the seats add up to elections.seats_total.",
+     "sqrt(1/2 * sum((v_i - s_i)^2)), v and s in percent",
      "election_results"),
     ("panel", "year", "Calendar year.", "1990 .. the last year with data", "all"),
     ("panel", "<type>_elections", "Number of elections of that type held in the year (e.g. majilis_elections).",
