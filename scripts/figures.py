@@ -108,9 +108,51 @@ def rules_in_force(ax) -> None:
     ax.legend(fontsize=6)
 
 
+#: Tile positions (column, row) of the regions, roughly as they lie on the map (west to east, north
+#: to south); a layout for drawing, not data.
+TILES = {
+    "north-kazakhstan": (3, 0), "pavlodar": (5, 0),
+    "west-kazakhstan": (0, 1), "kostanay": (2, 1), "akmola": (3, 1), "astana": (4, 1), "east-kazakhstan": (6, 1),
+    "atyrau": (0, 2), "aktobe": (1, 2), "ulytau": (2, 2), "karaganda": (3, 2), "abai": (5, 2), "zhetisu": (6, 2),
+    "mangystau": (0, 3), "kyzylorda": (2, 3), "turkistan": (3, 3), "zhambyl": (4, 3), "almaty-region": (5, 3),
+    "shymkent": (3, 4), "almaty-city": (5, 4), "south-kazakhstan": (3, 3),
+}
+
+
+def regional_turnout_map(fig) -> None:
+    """Tile-grid cartogram of final turnout by region, one panel per national vote since 2019."""
+    turnout = kzdata.load("regional_turnout")
+    final = turnout[turnout["as_of"] == "final"]
+    elections = kzdata.elections().set_index("election_id")
+    votes = sorted(set(final["election_id"]) & set(elections[elections["date"] >= "2019-01-01"].index))
+    names = kzdata.regions().set_index("region_id")["name_en"]
+    columns = max(1, min(3, len(votes)))
+    rows = max(1, -(-len(votes) // columns))
+    norm = matplotlib.colors.Normalize(vmin=40, vmax=100)
+    for number, election in enumerate(votes or ["(no regional turnout recorded)"], start=1):
+        ax = fig.add_subplot(rows, columns, number)
+        values = final[final["election_id"] == election].set_index("region_id")["turnout_pct"]
+        for region, (x, y) in TILES.items():
+            if region not in values.index and region == "south-kazakhstan":
+                continue
+            value = values.get(region)
+            colour = plt.cm.viridis(norm(float(value))) if value is not None and str(value) != "<NA>" else "0.9"
+            ax.add_patch(plt.Rectangle((x, -y), 0.95, 0.95, color=colour))
+            label = str(names.get(region, region))[:10]
+            text = f"{label}\n{float(value):.1f}" if colour != "0.9" else label
+            ax.text(x + 0.47, -y + 0.47, text, ha="center", va="center", fontsize=5)
+        ax.set(xlim=(-0.1, 7.1), ylim=(-4.1, 1.1), title=f"{election} final turnout (%)")
+        ax.set_axis_off()
+        ax.title.set_fontsize(8)
+
+
 FIGURES = {"majilis_enp": majilis_enp, "rules_in_force": rules_in_force, "majilis_seats": majilis_seats,
            "presidential_winner_share": winner_share,
            "party_thresholds": thresholds, "threats_by_category": threats, "hajj_quotas": hajj}
+
+
+#: Figures that draw their own panels on the whole figure.
+FULL_FIGURES = {"regional_turnout_map": regional_turnout_map}
 
 
 def main(outdir: str | Path = "docs/figures") -> list[Path]:
@@ -121,6 +163,16 @@ def main(outdir: str | Path = "docs/figures") -> list[Path]:
     for name, draw in FIGURES.items():
         fig, ax = plt.subplots(figsize=(9, 4.5))
         draw(ax)
+        fig.tight_layout()
+        path = outdir / f"{name}.png"
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+        written.append(path)
+    for name, draw in FULL_FIGURES.items():
+        if "regional_turnout" not in kzdata.tables():
+            continue
+        fig = plt.figure(figsize=(10, 7))
+        draw(fig)
         fig.tight_layout()
         path = outdir / f"{name}.png"
         fig.savefig(path, dpi=110)

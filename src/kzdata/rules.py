@@ -265,6 +265,95 @@ def people_are_linked(tables: Tables) -> Iterator[Issue]:
             yield _issue("party_events", i, "person_id", "person-link", f"a {r['event']} event needs person_id")
 
 
+def _election_days(tables: Tables) -> dict[str, str]:
+    return {r["election_id"]: r["date"] for _, r in _rows(tables, "elections", "election_id", "date") if r["date"]}
+
+
+def _region_spans(tables: Tables) -> dict[str, tuple[str, str]]:
+    """region_id -> (first day it existed, first day it no longer did) from valid_from / valid_to."""
+    spans = {}
+    for _, r in _rows(tables, "regions", "region_id", "valid_from", "valid_to"):
+        start = partial_date_bounds(r["valid_from"] or "") if r["valid_from"] else None
+        end = partial_date_bounds(r["valid_to"] or "") if r["valid_to"] else None
+        spans[r["region_id"]] = (start[0] if start else "0000-01-01", end[0] if end else "9999-12-31")
+    return spans
+
+
+@rule
+def regions_exist_on_election_day(tables: Tables) -> Iterator[Issue]:
+    """A regional figure names a region that existed on the election's polling day."""
+    days, spans = _election_days(tables), _region_spans(tables)
+    for table in ("regional_turnout", "regional_results"):
+        for i, r in _rows(tables, table, "election_id", "region_id"):
+            day, span = days.get(r["election_id"] or ""), spans.get(r["region_id"] or "")
+            if day and span and not span[0] <= day < span[1]:
+                yield _issue(table, i, "region_id", "region-date",
+                             f"{r['region_id']} did not exist on {day} ({r['election_id']})")
+
+
+#: How far the regions' registered voters may fall short of (or exceed) the national figure: the
+#: commission's regional tables may leave out polling stations abroad (some tens of thousands of
+#: voters, well under 1% of the roll) and special lists; a larger gap means a region is missing or
+#: a figure is wrong.
+REGIONAL_SUM_TOLERANCE = 0.01
+
+
+@rule
+def regional_counts_add_up(tables: Tables) -> Iterator[Issue]:
+    """Final regional registered voters and ballots sum to the national figures (within 1%)."""
+    national = {r["election_id"]: r for _, r in _rows(tables, "elections", "election_id", "registered_voters",
+                                                         "ballots_cast")}
+    sums: dict[tuple[str, str], float] = {}
+    last: dict[str, int] = {}
+    for i, r in _rows(tables, "regional_turnout", "election_id", "as_of", "registered_voters", "ballots"):
+        if r["as_of"] != "final":
+            continue
+        for column in ("registered_voters", "ballots"):
+            value = _num(r[column])
+            if value is not None:
+                sums[(r["election_id"], column)] = sums.get((r["election_id"], column), 0) + value
+        last[r["election_id"]] = i
+    for (election, column), total in sums.items():
+        target = _num(national.get(election, {}).get("registered_voters" if column == "registered_voters"
+                                                       else "ballots_cast"))
+        if target and abs(total - target) > REGIONAL_SUM_TOLERANCE * target:
+            yield _issue("regional_turnout", last[election], column, "regional-sum",
+                         f"regions' {column} of {election} sum to {total:.0f}, national figure {target:.0f} "
+                         f"(more than {REGIONAL_SUM_TOLERANCE:.0%} apart)")
+
+
+@rule
+def regional_shares_at_most_100(tables: Tables) -> Iterator[Issue]:
+    """Within one election, region and stage, shares sum to at most 100 (plus rounding)."""
+    sums: dict[tuple[str, str, str], tuple[float, int, int]] = {}
+    for i, r in _rows(tables, "regional_results", "election_id", "region_id", "stage", "vote_pct"):
+        value = _num(r["vote_pct"])
+        if value is not None:
+            key = (r["election_id"], r["region_id"], r["stage"])
+            total, count, _ = sums.get(key, (0.0, 0, i))
+            sums[key] = (total + value, count + 1, i)
+    for (election, region, stage), (total, count, i) in sums.items():
+        if total > 100 + 0.05 * count:
+            yield _issue("regional_results", i, "vote_pct", "regional-shares",
+                         f"shares of {election} in {region} ({stage}) sum to {total:.2f}, above 100")
+
+
+@rule
+def intraday_turnout_never_decreases(tables: Tables) -> Iterator[Issue]:
+    """Through polling day, a region's reported turnout never goes down."""
+    series: dict[tuple[str, str], list[tuple[str, float, int]]] = {}
+    for i, r in _rows(tables, "regional_turnout", "election_id", "region_id", "as_of", "turnout_pct"):
+        value = _num(r["turnout_pct"])
+        if value is not None and r["as_of"] and r["as_of"] != "final":
+            series.setdefault((r["election_id"], r["region_id"]), []).append((r["as_of"], value, i))
+    for (election, region), points in series.items():
+        points.sort()
+        for (before, earlier, _), (time, later, i) in zip(points, points[1:], strict=False):
+            if later < earlier:
+                yield _issue("regional_turnout", i, "turnout_pct", "intraday-order",
+                             f"turnout in {region} at {time} ({later}) is below {before} ({earlier}) on {election}")
+
+
 def _parties(tables: Tables) -> dict[str, dict[str, str | None]]:
     return {r["party_id"]: r for _, r in _rows(tables, "parties", "party_id", "founded", "status")}
 
