@@ -14,6 +14,10 @@ TableName = Literal[
     "threats",
     "threat_counts",
     "hajj_quotas",
+    "regions",
+    "region_events",
+    "regional_turnout",
+    "regional_results",
     "citations",
 ]
 TABLES: tuple[TableName, ...] = (
@@ -28,5 +32,9 @@ TABLES: tuple[TableName, ...] = (
     "threats",
     "threat_counts",
     "hajj_quotas",
+    "regions",
+    "region_events",
+    "regional_turnout",
+    "regional_results",
     "citations",
 )
