@@ -120,30 +120,41 @@ TILES = {
 
 
 def regional_turnout_map(fig) -> None:
-    """Tile-grid cartogram of final turnout by region, one panel per national vote since 2019."""
+    """Tile-grid cartogram of turnout by region, one panel per national vote since 2019: the final
+    figure where the commission published one by region, else its latest report of the day."""
     turnout = kzdata.load("regional_turnout")
-    final = turnout[turnout["as_of"] == "final"]
     elections = kzdata.elections().set_index("election_id")
-    votes = sorted(set(final["election_id"]) & set(elections[elections["date"] >= "2019-01-01"].index))
+    recent = elections[(elections["date"] >= "2019-01-01")
+                       & elections["type"].isin(["presidential", "majilis", "referendum"])].index
+    votes = sorted(set(turnout["election_id"]) & set(recent), key=lambda e: elections.loc[e, "date"])
     names = kzdata.regions().set_index("region_id")["name_en"]
-    columns = max(1, min(3, len(votes)))
+    columns = 3
     rows = max(1, -(-len(votes) // columns))
-    norm = matplotlib.colors.Normalize(vmin=40, vmax=100)
-    for number, election in enumerate(votes or ["(no regional turnout recorded)"], start=1):
+    norm = matplotlib.colors.Normalize(vmin=20, vmax=100)
+    for number, election in enumerate(votes, start=1):
         ax = fig.add_subplot(rows, columns, number)
-        values = final[final["election_id"] == election].set_index("region_id")["turnout_pct"]
+        reports = turnout[turnout["election_id"] == election]
+        final = reports[reports["as_of"] == "final"]
+        if len(final):
+            values, label = final.set_index("region_id")["turnout_pct"], "final"
+        else:
+            latest = reports["as_of"].max()
+            values = reports[reports["as_of"] == latest].set_index("region_id")["turnout_pct"]
+            label = f"reported at {latest}, not final"
+        in_force = set(kzdata.regions(on=elections.loc[election, "date"].date())["region_id"])
         for region, (x, y) in TILES.items():
-            if region not in values.index and region == "south-kazakhstan":
+            if region not in in_force:
                 continue
             value = values.get(region)
-            colour = plt.cm.viridis(norm(float(value))) if value is not None and str(value) != "<NA>" else "0.9"
+            shown = value is not None and str(value) != "<NA>"
+            colour = plt.cm.viridis(norm(float(value))) if shown else "0.9"
             ax.add_patch(plt.Rectangle((x, -y), 0.95, 0.95, color=colour))
-            label = str(names.get(region, region))[:10]
-            text = f"{label}\n{float(value):.1f}" if colour != "0.9" else label
-            ax.text(x + 0.47, -y + 0.47, text, ha="center", va="center", fontsize=5)
-        ax.set(xlim=(-0.1, 7.1), ylim=(-4.1, 1.1), title=f"{election} final turnout (%)")
+            text = str(names.get(region, region))[:11] + (f"\n{float(value):.1f}" if shown else "")
+            ax.text(x + 0.47, -y + 0.47, text, ha="center", va="center", fontsize=5,
+                    color="white" if shown and float(value) < 60 else "black")
+        ax.set(xlim=(-0.1, 7.1), ylim=(-4.1, 1.1))
+        ax.set_title(f"{election}\nturnout % ({label})", fontsize=7)
         ax.set_axis_off()
-        ax.title.set_fontsize(8)
 
 
 FIGURES = {"majilis_enp": majilis_enp, "rules_in_force": rules_in_force, "majilis_seats": majilis_seats,

@@ -61,3 +61,11 @@ def test_every_person_has_a_sourced_timeline():
         assert timeline["source_id"].ne("").all() and timeline["locator"].ne("").all(), person_id
         linked += timeline["table"].isin(["election_results", "party_events", "threats"]).any()
     assert linked >= 60  # most people are linked to a candidacy, a party role or an incident
+
+
+def test_regions_in_force_on_a_day():
+    before, after = kzdata.regions(on="2019-06-09"), kzdata.regions(on="2022-11-20")
+    assert {"turkistan", "shymkent"} <= set(before["region_id"]) and "abai" not in set(before["region_id"])
+    assert {"abai", "zhetisu", "ulytau"} <= set(after["region_id"])
+    assert "south-kazakhstan" in set(kzdata.regions(on="2010-01-01")["region_id"])
+    assert len(kzdata.regions()) == len(kzdata.load("regions"))

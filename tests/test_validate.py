@@ -408,3 +408,41 @@ def test_a_foreign_package_gets_table_schema_checks_and_a_notice(package_copy: P
     _save(package_copy, descriptor)
     report = kzdata.validate(package_copy)
     assert report.valid and any("did not apply" in n for n in report.notices)
+
+
+def test_region_must_exist_on_polling_day(package_copy: Path):
+    rows = read_rows(package_copy / "data/regional_turnout.csv")
+    header = rows[0]
+    election = header.index("election_id")
+    number = next(n for n, r in enumerate(rows[1:], start=2) if r[election] == "2019-06-09-presidential")
+    set_cell(package_copy, "regional_turnout", number, "region_id", "abai")  # created in 2022
+    report = check(package_copy)
+    assert reported(report, "regional_turnout", number, "region_id", "region-date"), explain(report)
+
+
+def test_intraday_turnout_must_not_decrease(package_copy: Path):
+    rows = read_rows(package_copy / "data/regional_turnout.csv")
+    header = rows[0]
+    col = {name: header.index(name) for name in ("election_id", "region_id", "as_of")}
+    later = next(n for n, r in enumerate(rows[1:], start=2)
+                 if r[col["as_of"]] not in ("final", "10:00", "10:05", "10:10")
+                 and any(o[col["election_id"]] == r[col["election_id"]] and o[col["region_id"]] == r[col["region_id"]]
+                         and o[col["as_of"]] < r[col["as_of"]] for o in rows[1:]))
+    set_cell(package_copy, "regional_turnout", later, "turnout_pct", "0.1")
+    report = check(package_copy)
+    assert reported(report, "regional_turnout", later, "turnout_pct", "intraday-order"), explain(report)
+
+
+def test_regional_shares_above_100(package_copy: Path):
+    rows = read_rows(package_copy / "data/regional_results.csv")
+    header = rows[0]
+    share = header.index("vote_pct")
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for number, row in enumerate(rows[1:], start=2):
+        if row[share]:
+            groups.setdefault(tuple(row[:3]), []).append(number)
+    first, second = next(numbers for numbers in groups.values() if len(numbers) >= 2)[:2]
+    set_cell(package_copy, "regional_results", first, "vote_pct", "100")
+    set_cell(package_copy, "regional_results", second, "vote_pct", "50")
+    report = check(package_copy)
+    assert any(e.rule == "regional-shares" for e in report.errors), explain(report)

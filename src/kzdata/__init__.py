@@ -77,6 +77,7 @@ def _table_loader(name: str) -> Any:
 
 
 globals().update({name: _table_loader(name) for name in TABLES})  # kzdata.elections(), ...
+from .lookups import regions as regions  # noqa: E402 - the regions loader takes on="YYYY-MM-DD"
 
 __all__ = [
     "DataFileError", "KzdataError", "TableName", "UnknownPersonError", "UnknownTableError", "__version__",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from .errors import UnknownIdError
 
@@ -68,3 +69,22 @@ def _bounds(text: str) -> tuple[str, str] | None:
     from .rules import partial_date_bounds
 
     return partial_date_bounds(text)
+
+
+def regions(on: str | dt.date | None = None) -> Any:
+    """The regions table; with ``on``, only the units in force that day (valid_from on or before
+    it, valid_to after it; a partial date counts from its first day).
+
+    >>> len(regions(on="2019-06-09")) < len(regions(on="2022-11-20"))  # Abai, Zhetisu, Ulytau in 2022
+    True
+    """
+    from .loading import load
+
+    table = load("regions")
+    if on is None:
+        return table
+    day = _iso(on)
+    starts = [(_bounds(v) or ("0000",))[0] if isinstance(v, str) else "0000-01-01" for v in table["valid_from"]]
+    ends = [(_bounds(v) or ("9999",))[0] if isinstance(v, str) else "9999-12-31" for v in table["valid_to"]]
+    keep = [start <= day < end for start, end in zip(starts, ends, strict=True)]
+    return table[keep].reset_index(drop=True)
