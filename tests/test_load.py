@@ -17,9 +17,10 @@ EXPECTED_DTYPE = {"string": "string", "integer": "Int64", "number": "Float64", "
                   "date": "datetime64[ns]"}
 
 
-def test_tables_are_the_twelve_of_the_contract():
+def test_tables_are_the_sixteen_of_the_contract():
     assert TABLES == ["sources", "elections", "election_results", "parties", "party_events", "people", "laws",
-                      "electoral_rules", "threats", "threat_counts", "hajj_quotas", "citations"]
+                      "electoral_rules", "threats", "threat_counts", "hajj_quotas", "regions", "region_events",
+                      "regional_turnout", "regional_results", "citations"]
 
 
 @pytest.mark.parametrize("name", TABLES)

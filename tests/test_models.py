@@ -21,7 +21,7 @@ PY = {"string": str, "integer": int, "number": float, "boolean": bool, "date": d
 def test_every_shipped_row_is_a_valid_record(name):
     rows = kzdata.records(name)
     assert len(rows) == len(kzdata.load(name))
-    assert all(type(r).__name__ == models.CLASS_NAMES[name] for r in rows)
+    assert all(type(r) is models.MODELS[name] for r in rows)
 
 
 @pytest.mark.parametrize("name", TABLES)

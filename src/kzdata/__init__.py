@@ -32,10 +32,11 @@ __version__ = "0.1.0"
 
 def __getattr__(name: str) -> Any:
     """``records`` and the model classes build pydantic models: loaded on first use."""
-    if name == "records" or name in _MODEL_NAMES:
+    if name == "records" or name[:1].isupper():  # a model class: Election, Party, ...
         from . import models
 
-        return getattr(models, name)
+        if name == "records" or name in {model.__name__ for model in models.MODELS.values()}:
+            return getattr(models, name)
     if name == "export":  # the exporters import sqlite3 and friends: loaded on first use
         import importlib
 
@@ -43,10 +44,6 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'kzdata' has no attribute {name!r}")
 
 
-_MODEL_NAMES = {
-    "Source", "Election", "ElectionResult", "Party", "PartyEvent", "Person", "Law", "ElectoralRule",
-    "Threat", "ThreatCount", "HajjQuota", "Citation",
-}
 
 
 def package() -> Any:

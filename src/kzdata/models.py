@@ -28,6 +28,10 @@ CLASS_NAMES = {
     "threats": "Threat",
     "threat_counts": "ThreatCount",
     "hajj_quotas": "HajjQuota",
+    "regions": "Region",
+    "region_events": "RegionEvent",
+    "regional_turnout": "RegionalTurnout",
+    "regional_results": "RegionalResult",
     "citations": "Citation",
 }
 
