@@ -22,6 +22,7 @@ def test_every_section_has_a_recipe():
                              "add a field of a type not used yet", "add a table", "cut a release"]
 
 
+@pytest.mark.slow  # a subprocess per recipe
 @pytest.mark.parametrize("name", list(RECIPES))
 def test_recipe_runs_on_a_scratch_copy(name: str, tmp_path: Path):
     root = package_root()

@@ -112,6 +112,7 @@ def _foreign_keys():
             yield name, fk["fields"][0], fk["reference"]["resource"]
 
 
+@pytest.mark.slow  # one full two-engine run per foreign key of the package
 @pytest.mark.parametrize(("table", "column", "target"), list(_foreign_keys()))
 def test_dangling_foreign_key(package_copy, table, column, target):
     rows = read_rows(package_copy / f"data/{table}.csv")

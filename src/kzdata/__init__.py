@@ -15,32 +15,38 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._tables import TABLES, TableName
-from .analysis import elections_summary, panel
-from .codebooks import codebook
 from .errors import DataFileError, KzdataError, UnknownPersonError, UnknownTableError
 from .loading import from_records, load, to_csv
-from .lookups import party_name, rule
-from .persons import person
 from .schemas import schema, tables
-from .validation import validate
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from .analysis import elections_summary, panel
+    from .codebooks import codebook
+    from .lookups import party_name, rule
+    from .persons import person
+    from .validation import validate
+
+#: Functions whose modules load on first use, so that ``import kzdata`` stays light.
+_LAZY = {"elections_summary": "analysis", "panel": "analysis", "codebook": "codebooks", "party_name": "lookups",
+         "rule": "lookups", "person": "persons", "validate": "validation", "export": None}
 
 __version__ = "0.1.0"
 
 
 def __getattr__(name: str) -> Any:
-    """``records`` and the model classes build pydantic models: loaded on first use."""
+    """Model classes, ``records`` and the functions in ``_LAZY``: their modules load on first use."""
     if name == "records" or name[:1].isupper():  # a model class: Election, Party, ...
         from . import models
 
         if name == "records" or name in {model.__name__ for model in models.MODELS.values()}:
             return getattr(models, name)
-    if name == "export":  # the exporters import sqlite3 and friends: loaded on first use
+    if name in _LAZY:
         import importlib
 
-        return importlib.import_module(".export", __name__)
+        module = importlib.import_module(f".{_LAZY[name] or name}", __name__)
+        return module if _LAZY[name] is None else getattr(module, name)
     raise AttributeError(f"module 'kzdata' has no attribute {name!r}")
 
 

@@ -56,12 +56,17 @@ class Column:
     fast: Any
     missing: Any
     problems: list[tuple[int, str, str]] = field(default_factory=list)
+    #: for a plain text column, the text itself (then codes, values and key_values are None)
+    text: Any = None
 
     def keys(self, index: Any) -> pd.Series:
         """The comparison key of every row (object dtype, None where there is none)."""
         import numpy as np
         import pandas as pd
 
+        if self.text is not None:
+            return pd.Series(np.where(self.missing, None, self.text.to_numpy(dtype=object)), index=index,
+                             dtype=object)
         per_row = np.array(self.key_values, dtype=object)[self.codes] if len(self.codes) else []
         return pd.Series(per_row, index=index, dtype=object)
 
@@ -197,16 +202,17 @@ def read_column(text: pd.Series, spec: dict[str, Any], missing_values: list[str]
     import numpy as np
     import pandas as pd
 
+    required = bool(spec.get("constraints", {}).get("required"))
+    if _plain_text(spec):  # every present text is a valid value: nothing to decide per value
+        gone = text.isin(missing_values).to_numpy()
+        problems = [(int(row), "constraint", "is empty but required") for row in gone.nonzero()[0]] if required else []
+        return Column(None, None, None, ~gone, gone, problems, text=text)
     codes, uniques = pd.factorize(text.to_numpy(dtype=object), sort=False)
     missing = set(missing_values)
     absent = np.fromiter((unique in missing for unique in uniques), dtype=bool, count=len(uniques))
-    required = bool(spec.get("constraints", {}).get("required"))
     bad: dict[int, list[tuple[str, str]]] = {}
     if required:
         bad.update((int(n), [("constraint", "is empty but required")]) for n in absent.nonzero()[0])
-    if _plain_text(spec):  # every present text is a valid value: nothing to decide per value
-        values = [None if gone else unique for unique, gone in zip(uniques.tolist(), absent, strict=True)]
-        return _column(codes, values, list(values), ~absent, absent, bad)
     fast_read = _fast_reader(spec)
     values: list[Any] = []
     keys: list[Any] = []

@@ -65,6 +65,9 @@ def _typed(column: Any, field: dict[str, Any], index: Any) -> Any:
     import numpy as np
     import pandas as pd
 
+    if column.text is not None:  # plain text: the cells themselves, missing ones as <NA>
+        return pd.Series(pd.array(np.where(column.missing, None, column.text.to_numpy(dtype=object)),
+                                  dtype=TYPES["string"].pandas), index=index)
     kind, values, codes = field["type"], column.values, column.codes
     allowed = sc.enum(field)
     if allowed is not None:  # category codes from the distinct values, not from every row

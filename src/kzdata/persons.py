@@ -4,6 +4,7 @@ their results, party roles, and incidents against them, each with its source."""
 from __future__ import annotations
 
 import difflib
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from .errors import UnknownPersonError
@@ -26,9 +27,22 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _candidacies(person_id: str) -> list[dict[str, str]]:
-    from .loading import load
+def load(name: str) -> Any:
+    """The table, loaded once per version of its file (a timeline reads five tables)."""
+    from . import schemas as sc
 
+    stat = sc.data_path(name).stat()
+    return _load(name, stat.st_mtime_ns, stat.st_size)
+
+
+@cache
+def _load(name: str, mtime: int, size: int) -> Any:
+    from .loading import load as read
+
+    return read(name)
+
+
+def _candidacies(person_id: str) -> list[dict[str, str]]:
     results = load("election_results")
     rows = results[results["person_id"] == person_id]
     dates = dict(zip(*(load("elections")[c] for c in ("election_id", "date")), strict=True))
@@ -47,8 +61,6 @@ def _candidacies(person_id: str) -> list[dict[str, str]]:
 
 
 def _party_roles(person_id: str) -> list[dict[str, str]]:
-    from .loading import load
-
     events = load("party_events")
     rows = events[events["person_id"] == person_id]
     return [{"date": _text(r.date), "kind": "party", "what": f"{r.event} ({r.party_id})", "detail": _text(r.detail),
@@ -58,8 +70,6 @@ def _party_roles(person_id: str) -> list[dict[str, str]]:
 
 
 def _incidents(person_id: str) -> list[dict[str, str]]:
-    from .loading import load
-
     threats = load("threats")
     rows = threats[threats["target_person_id"] == person_id]
     out = []
@@ -83,8 +93,6 @@ def person(person_id: str) -> pd.DataFrame:
     ['born', 'candidacy']
     """
     import pandas as pd
-
-    from .loading import load
 
     people = load("people")
     match = people[people["person_id"] == person_id]

@@ -11,6 +11,8 @@ whose fast path accepts only what frictionless accepts and asks frictionless abo
 from __future__ import annotations
 
 import csv
+import io
+import itertools
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,8 +43,10 @@ SUPPORTED: dict[str, Any] = {
                     "date": {"required", "unique"}},
     "key types": {"string", "integer", "date"},
 }
-#: Cell text that the fast engine leaves to frictionless' CSV reader.
+#: Bytes that the fast engine leaves to frictionless' CSV reader.
 _UNUSUAL_BYTES = (b"\x00", b"\r")
+#: Files up to this size are read once into memory for the structural checks; larger ones stream.
+_ONE_READ = 1 << 24
 
 
 class Delegate(Exception):  # noqa: N818 - a signal, not an error
@@ -116,10 +120,9 @@ def first_ragged_row(path: Path, width: int) -> int | None:
     return None
 
 
-def _plain_dialect(path: Path) -> bool:
-    """True when frictionless would sniff this file as plain comma-separated CSV."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        sample = "".join(line for _, line in zip(range(100), handle, strict=False))
+def _plain_dialect(lines: Any) -> bool:
+    """True when frictionless would sniff this text (its first 100 lines) as plain comma CSV."""
+    sample = "".join(itertools.islice(lines, 100))
     try:
         found = csv.Sniffer().sniff(sample, ",\t;|")
     except csv.Error:
@@ -128,33 +131,57 @@ def _plain_dialect(path: Path) -> bool:
             and found.quotechar in ('"', "'"))
 
 
+def _structure(path: Path, names: list[str]) -> None:
+    """Raise Delegate unless the file is UTF-8 without NUL or CR, its header is the schema's, it
+    sniffs as plain comma CSV and every row has one cell per field (one read of the file)."""
+    size = path.stat().st_size
+    if size > _ONE_READ:  # a large file is streamed: bytes in chunks, then the text twice
+        with path.open("rb") as handle:
+            while chunk := handle.read(_ONE_READ):
+                _check_bytes(chunk, final=False)
+        with path.open(encoding="utf-8", newline="") as handle:
+            header = next(csv.reader(handle), [])
+        if header != names:
+            raise Delegate("a header that differs from the schema")
+        with path.open(encoding="utf-8", newline="") as handle:
+            if not _plain_dialect(handle):
+                raise Delegate("a dialect other than plain comma-separated")
+        if first_ragged_row(path, len(names)):
+            raise Delegate("rows with too few or too many cells")
+        return
+    raw = path.read_bytes()
+    text = _check_bytes(raw, final=True)
+    rows = csv.reader(io.StringIO(text, newline=""))
+    if next(rows, []) != names:
+        raise Delegate("a header that differs from the schema")
+    if not _plain_dialect(io.StringIO(text, newline="")):
+        raise Delegate("a dialect other than plain comma-separated")
+    width = len(names)
+    if any(len(row) != width for row in rows):  # pandas fills short rows silently
+        raise Delegate("rows with too few or too many cells")
+
+
+def _check_bytes(chunk: bytes, final: bool) -> str:
+    if any(b in chunk for b in _UNUSUAL_BYTES):
+        raise Delegate("NUL or CR bytes")
+    try:
+        return chunk.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if final or exc.reason != "unexpected end of data":
+            raise Delegate("bytes that are not UTF-8") from None
+        return ""
+
+
 def read_text(path: Path, names: list[str]) -> pd.DataFrame:
     """The file as an all-text DataFrame ("" for empty cells); raises Delegate when unusual."""
     import pandas as pd
 
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 24):
-            if any(b in chunk for b in _UNUSUAL_BYTES):
-                raise Delegate("NUL or CR bytes")
-            try:
-                chunk.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                if exc.reason != "unexpected end of data":
-                    raise Delegate("bytes that are not UTF-8") from None
-    with path.open(encoding="utf-8", newline="") as handle:
-        header = next(csv.reader(handle), [])
-    if header != names:
-        raise Delegate("a header that differs from the schema")
-    if not _plain_dialect(path):
-        raise Delegate("a dialect other than plain comma-separated")
+    _structure(path, names)
     try:
-        frame = pd.read_csv(path, dtype=object, keep_default_na=False, na_filter=False, encoding="utf-8",
-                            skip_blank_lines=False, engine="c")
+        return pd.read_csv(path, dtype=object, keep_default_na=False, na_filter=False, encoding="utf-8",
+                           skip_blank_lines=False, engine="c")
     except (pd.errors.ParserError, UnicodeDecodeError, OverflowError, ValueError):
         raise Delegate("rows that pandas cannot split") from None
-    if first_ragged_row(path, len(names)):  # pandas fills short rows silently
-        raise Delegate("rows with too few or too many cells")
-    return frame
 
 
 def blank_rows(columns: list[Any], rows: int) -> Any:
