@@ -174,22 +174,20 @@ def main(outdir: str | Path = "docs/figures") -> list[Path]:
     for name, draw in FIGURES.items():
         fig, ax = plt.subplots(figsize=(9, 4.5))
         draw(ax)
-        fig.tight_layout()
-        path = outdir / f"{name}.png"
-        fig.savefig(path, dpi=110)
-        plt.close(fig)
-        written.append(path)
+        written.append(_save(fig, outdir / f"{name}.png"))
     for name, draw in FULL_FIGURES.items():
-        if "regional_turnout" not in kzdata.tables():
-            continue
-        fig = plt.figure(figsize=(10, 7))
-        draw(fig)
-        fig.tight_layout()
-        path = outdir / f"{name}.png"
-        fig.savefig(path, dpi=110)
-        plt.close(fig)
-        written.append(path)
+        if "regional_turnout" in kzdata.tables():
+            fig = plt.figure(figsize=(10, 7))
+            draw(fig)
+            written.append(_save(fig, outdir / f"{name}.png"))
     return written
+
+
+def _save(fig, path: Path) -> Path:
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
 
 
 if __name__ == "__main__":

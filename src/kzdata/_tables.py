@@ -1,6 +1,6 @@
 """The package's table names, generated from datapackage.json by `kzdata fmt`; do not edit."""
 
-from typing import Literal
+from typing import Literal, get_args
 
 TableName = Literal[
     "sources",
@@ -20,21 +20,4 @@ TableName = Literal[
     "regional_results",
     "citations",
 ]
-TABLES: tuple[TableName, ...] = (
-    "sources",
-    "elections",
-    "election_results",
-    "parties",
-    "party_events",
-    "people",
-    "laws",
-    "electoral_rules",
-    "threats",
-    "threat_counts",
-    "hajj_quotas",
-    "regions",
-    "region_events",
-    "regional_turnout",
-    "regional_results",
-    "citations",
-)
+TABLES: tuple[TableName, ...] = get_args(TableName)

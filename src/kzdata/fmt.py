@@ -36,12 +36,12 @@ BLOCKS: dict[str, tuple[str, Callable[[], str]]] = {
 
 
 def tables_module() -> str:
-    """``src/kzdata/_tables.py``: the table names as a tuple and a Literal, for type checkers."""
+    """``src/kzdata/_tables.py``: the table names as a Literal, and as a tuple taken from it."""
     names = sc.tables()
     return ('"""The package\'s table names, generated from datapackage.json by `kzdata fmt`; do not edit."""\n\n'
-            "from typing import Literal\n\n"
+            "from typing import Literal, get_args\n\n"
             "TableName = Literal[\n" + "".join(f'    "{name}",\n' for name in names) + "]\n"
-            "TABLES: tuple[TableName, ...] = (\n" + "".join(f'    "{name}",\n' for name in names) + ")\n")
+            "TABLES: tuple[TableName, ...] = get_args(TableName)\n")
 
 
 def citations_schema(root: Path) -> str:
