@@ -447,3 +447,12 @@ def test_regional_shares_above_100(package_copy: Path):
     set_cell(package_copy, "regional_results", second, "vote_pct", "50")
     report = check(package_copy)
     assert any(e.rule == "regional-shares" for e in report.errors), explain(report)
+
+
+def test_metadata_frictionless_refuses_is_invalid(package_copy: Path):
+    path = package_copy / "schemas/elections.schema.json"
+    schema = json.loads(path.read_text())
+    next(f for f in schema["fields"] if f["name"] == "early")["example"] = "not a boolean"
+    path.write_text(json.dumps(schema))
+    report = kzdata.validate(package_copy)
+    assert any(e.rule == "descriptor" and "example" in e.message for e in report.errors), explain(report)

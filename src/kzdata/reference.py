@@ -82,3 +82,21 @@ def _issue_from(error: Any, file: str, schema: dict[str, Any]) -> Issue:
         phrase = _PHRASES.get(error.type, error.title.lower())
         message = f"{value}{phrase}" + (f" ({note})" if note else "")
     return Issue(file, row, column, rule, message)
+
+
+def metadata_issues(package: Package) -> list[Issue]:
+    """Frictionless' checks of the descriptor and schemas themselves (profiles, field examples,
+    version gates), so that no engine calls a package valid whose metadata frictionless refuses."""
+    import copy
+
+    import frictionless
+
+    descriptor = copy.deepcopy(package.descriptor)
+    for resource in descriptor["resources"]:
+        resource["schema"] = package.schemas[resource["name"]]
+    try:
+        report = frictionless.Package.validate_descriptor(descriptor, basepath=str(package.root))
+    except Exception as exc:  # a descriptor frictionless cannot even read
+        raise KzdataError(f"{package.descriptor_path}: frictionless cannot read it ({_one_line(exc)})") from None
+    return [Issue(package.descriptor_path.name, None, None, "descriptor", _one_line(error.message))
+            for error in report.errors]

@@ -22,7 +22,7 @@ from .bytechecks import MAX_FILE_BYTES, MAX_LINE_BYTES, file_issues
 from .cells import POLICY_RULES
 from .descriptor import Package, descriptor_path, read_package
 from .errors import KzdataError
-from .reference import frictionless_issues
+from .reference import frictionless_issues, metadata_issues
 from .report import Issue, Report
 
 #: kzdata's rules stricter than Table Schema: the only permitted differences from frictionless
@@ -93,7 +93,7 @@ def validate(path: str | Path | None = None, engine: str = "auto") -> Report:
     package = read_package(descriptor_path(path, package_root()))
     if package.unsafe:  # never follow a reference we do not trust
         return Report(package.unsafe)
-    root, issues = package.root, []
+    root, issues = package.root, metadata_issues(package)
     plan: dict[str, str] = {}
     for resource in package.resources:
         found = file_issues(root, resource["path"])
