@@ -106,3 +106,13 @@ def test_panel_rules_agree_with_kzdata_rule(panel):
             column = panel.get(f"rule_{name}_dec31")
             got = None if column is None or str(column.loc[year]) == "<NA>" else float(column.loc[year])
             assert got == expected, (name, year)
+
+
+def test_regional_coverage_counts_what_the_tables_hold():
+    coverage = kzdata.regional_coverage().set_index("election_id")
+    turnout = kzdata.load("regional_turnout")
+    mine = turnout[turnout["election_id"] == "2023-03-19-majilis"]
+    assert coverage.loc["2023-03-19-majilis", "intraday_times"] == " ".join(sorted(set(mine["as_of"]) - {"final"}))
+    assert coverage.loc["2023-03-19-majilis", "final_turnout_regions"] == (mine["as_of"] == "final").sum()
+    assert coverage.loc["2019-06-09-presidential", "regions_in_force"] < coverage.loc["2022-11-20-presidential",
+                                                                                       "regions_in_force"]

@@ -22,14 +22,14 @@ from .schemas import schema, tables
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .analysis import elections_summary, panel
+    from .analysis import elections_summary, panel, regional_coverage
     from .codebooks import codebook
     from .lookups import party_name, rule
     from .persons import person
     from .validation import validate
 
 #: Functions whose modules load on first use, so that ``import kzdata`` stays light.
-_LAZY = {"elections_summary": "analysis", "panel": "analysis", "codebook": "codebooks", "party_name": "lookups",
+_LAZY = {"elections_summary": "analysis", "panel": "analysis", "regional_coverage": "analysis", "codebook": "codebooks", "party_name": "lookups",
          "rule": "lookups", "person": "persons", "validate": "validation", "export": None}
 
 __version__ = "0.1.0"
@@ -85,5 +85,6 @@ from .lookups import regions as regions  # noqa: E402 - the regions loader takes
 __all__ = [
     "DataFileError", "KzdataError", "TableName", "UnknownPersonError", "UnknownTableError", "__version__",
     "codebook", "data_version", "elections_summary", "export", "from_records", "load", "package", "panel",
-    "party_name", "person", "records", "rule", "schema", "tables", "to_csv", "validate", *TABLES,
+    "party_name", "person", "records", "regional_coverage", "rule", "schema", "tables", "to_csv", "validate",
+    *TABLES,
 ]

@@ -238,3 +238,33 @@ def _slug(text: str) -> str:
     import re
 
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+
+def regional_coverage() -> pd.DataFrame:
+    """Per national vote, how much regional data the package holds: regions in force on polling
+    day, regions with a final turnout figure, report times of the day covered, regions with results.
+
+    >>> int(regional_coverage().set_index("election_id").loc["2022-11-20-presidential", "regions_in_force"])
+    21
+    """
+    import pandas as pd
+
+    from .loading import load
+    from .lookups import regions
+
+    elections = load("elections")
+    national = elections[elections["type"].isin(["presidential", "majilis", "referendum"])]
+    turnout, results = load("regional_turnout"), load("regional_results")
+    rows = []
+    for election_id, day in zip(national["election_id"], national["date"], strict=True):
+        mine = turnout[turnout["election_id"] == election_id]
+        final = mine[mine["as_of"] == "final"]
+        times = sorted(set(mine["as_of"].dropna()) - {"final"})
+        rows.append({"election_id": election_id, "date": day,
+                     "regions_in_force": len(regions(on=day.date())),
+                     "final_turnout_regions": final["region_id"].nunique(),
+                     "intraday_times": " ".join(times),
+                     "result_regions": results[results["election_id"] == election_id]["region_id"].nunique()})
+    return pd.DataFrame(rows).astype({"election_id": "string", "intraday_times": "string",
+                                      "regions_in_force": "Int64", "final_turnout_regions": "Int64",
+                                      "result_regions": "Int64"})

@@ -61,6 +61,16 @@ def _person(args: argparse.Namespace) -> int:
     return 0
 
 
+def _coverage(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from .analysis import regional_coverage
+
+    with pd.option_context("display.max_columns", None, "display.width", 200, "display.max_colwidth", 80):
+        print(regional_coverage().to_string(index=False))
+    return 0
+
+
 def _info(args: argparse.Namespace) -> int:
     from .schemas import descriptor
 
@@ -150,6 +160,8 @@ def parser() -> argparse.ArgumentParser:
     who.add_argument("person_id", help="a person_id of the people table, e.g. tokayev-kassym-jomart")
     who.add_argument("--format", choices=["table", "csv"], default="table")
     who.set_defaults(func=_person)
+    sub.add_parser("coverage", help="per national vote: regions with final turnout, report times, results"
+                   ).set_defaults(func=_coverage)
     sub.add_parser("info", help="versions, licence, how to cite").set_defaults(func=_info)
     book = sub.add_parser("codebook", help="print the codebook (Markdown) generated from the schemas")
     book.add_argument("--check", metavar="FILE", help="exit 1 if FILE differs from the generated codebook")
