@@ -29,8 +29,10 @@ if TYPE_CHECKING:
     from .validation import validate
 
 #: Functions whose modules load on first use, so that ``import kzdata`` stays light.
-_LAZY = {"elections_summary": "analysis", "panel": "analysis", "regional_coverage": "analysis", "codebook": "codebooks", "party_name": "lookups",
-         "rule": "lookups", "person": "persons", "validate": "validation", "export": None}
+_LAZY = {
+    "elections_summary": "analysis", "panel": "analysis", "regional_coverage": "analysis", "codebook": "codebooks",
+    "party_name": "lookups", "rule": "lookups", "person": "persons", "validate": "validation", "export": None,
+}
 
 __version__ = "0.1.0"
 
