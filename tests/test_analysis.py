@@ -93,10 +93,25 @@ def test_every_derived_column_is_defined():
 
     defined = {column for table, column, *_ in DERIVED if table == "elections_summary"}
     assert set(kzdata.elections_summary().columns) == defined
-    patterns = [column for table, column, *_ in DERIVED if table == "panel"]
+    import re
+
+    from kzdata import schemas as sc
+
+    kinds = "|".join(next(f for f in sc.fields("elections") if f["name"] == "type")["constraints"]["enum"])
+    measures = "turnout_pct|contestants|winner_pct|margin_pct|enp_votes|enp_seats|largest_seats|gallagher"
+    regexes = []
+    for table, column, *_ in DERIVED:
+        if table != "panel":
+            continue
+        for pattern in column.split(" / "):
+            text = re.escape(pattern)
+            text = text.replace(re.escape("<type>_<measure>"), f"({kinds})_({measures})")
+            text = re.sub(r"^" + re.escape(re.escape("<type>")), f"({kinds})", text)
+            text = re.sub(re.escape(re.escape("<")) + r"[a-z]+" + re.escape(re.escape(">")), "[a-z0-9_]+", text)
+            regexes.append(re.compile(text))
     for column in kzdata.panel().columns:
-        stem = column.split("_")[0]
-        assert any(p == column or p.startswith(stem) or p.startswith("<type>") for p in patterns), column
+        assert any(r.fullmatch(column) for r in regexes), column
+    assert not any(r.fullmatch("made_up_column") for r in regexes)
 
 
 def test_panel_rules_agree_with_kzdata_rule(panel):
