@@ -134,13 +134,13 @@ def regional_turnout_map(fig) -> None:
     for number, election in enumerate(votes, start=1):
         ax = fig.add_subplot(rows, columns, number)
         reports = turnout[turnout["election_id"] == election]
-        final = reports[reports["as_of"] == "final"]
+        final = reports[reports["report"] == "final"]
         if len(final):
             values, label = final.set_index("region_id")["turnout_pct"], "final"
         else:
             latest = reports["as_of"].max()
             values = reports[reports["as_of"] == latest].set_index("region_id")["turnout_pct"]
-            label = f"reported at {latest}, not final"
+            label = f"reported at {latest:%H:%M}, not final"
         in_force = set(kzdata.regions(on=elections.loc[election, "date"].date())["region_id"])
         for region, (x, y) in TILES.items():
             if region not in in_force:

@@ -127,7 +127,7 @@ def test_regional_coverage_counts_what_the_tables_hold():
     coverage = kzdata.regional_coverage().set_index("election_id")
     turnout = kzdata.load("regional_turnout")
     mine = turnout[turnout["election_id"] == "2023-03-19-majilis"]
-    assert coverage.loc["2023-03-19-majilis", "intraday_times"] == " ".join(sorted(set(mine["as_of"]) - {"final"}))
-    assert coverage.loc["2023-03-19-majilis", "final_turnout_regions"] == (mine["as_of"] == "final").sum()
+    assert coverage.loc["2023-03-19-majilis", "intraday_times"] == "10:10 12:10 14:10 16:10 18:10 20:10 22:10"
+    assert coverage.loc["2023-03-19-majilis", "final_turnout_regions"] == (mine["report"] == "final").sum()
     assert coverage.loc["2019-06-09-presidential", "regions_in_force"] < coverage.loc["2022-11-20-presidential",
                                                                                        "regions_in_force"]

@@ -14,7 +14,7 @@ from kzdata.loading import read_table
 TABLES = kzdata.tables()
 
 EXPECTED_DTYPE = {"string": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean",
-                  "date": "datetime64[ns]"}
+                  "date": "datetime64[ns]", "datetime": "datetime64[ns]"}
 
 
 def test_tables_are_the_sixteen_of_the_contract():

@@ -14,7 +14,7 @@ from kzdata import models
 from kzdata import schemas as sc
 
 TABLES = kzdata.tables()
-PY = {"string": str, "integer": int, "number": float, "boolean": bool, "date": dt.date}
+PY = {"string": str, "integer": int, "number": float, "boolean": bool, "date": dt.date, "datetime": dt.datetime}
 
 
 @pytest.mark.parametrize("name", TABLES)

@@ -426,12 +426,27 @@ def test_intraday_turnout_must_not_decrease(package_copy: Path):
     header = rows[0]
     col = {name: header.index(name) for name in ("election_id", "region_id", "as_of")}
     later = next(n for n, r in enumerate(rows[1:], start=2)
-                 if r[col["as_of"]] not in ("final", "10:00", "10:05", "10:10")
-                 and any(o[col["election_id"]] == r[col["election_id"]] and o[col["region_id"]] == r[col["region_id"]]
-                         and o[col["as_of"]] < r[col["as_of"]] for o in rows[1:]))
+                 if any(o[col["election_id"]] == r[col["election_id"]] and o[col["region_id"]] == r[col["region_id"]]
+                        and "" < o[col["as_of"]] < r[col["as_of"]] for o in rows[1:]))
     set_cell(package_copy, "regional_turnout", later, "turnout_pct", "0.1")
     report = check(package_copy)
     assert reported(report, "regional_turnout", later, "turnout_pct", "intraday-order"), explain(report)
+
+
+@pytest.mark.parametrize(("report_kind", "as_of", "problem"), [
+    ("final", "2019-06-09T10:00:00", "a final figure has no report time"),
+    ("intraday", "", "an intraday report needs its time"),
+    ("intraday", "2019-06-11T10:00:00", "not on polling day 2019-06-09 or the day after"),
+])
+def test_report_time_fits_report(package_copy: Path, report_kind: str, as_of: str, problem: str):
+    rows = read_rows(package_copy / "data/regional_turnout.csv")
+    election = rows[0].index("election_id")
+    number = next(n for n, r in enumerate(rows[1:], start=2) if r[election] == "2019-06-09-presidential")
+    set_cell(package_copy, "regional_turnout", number, "report", report_kind)
+    set_cell(package_copy, "regional_turnout", number, "as_of", as_of)
+    report = check(package_copy)
+    found = [i for i in report.errors if i.rule == "report-time" and i.file.endswith("regional_turnout.csv")]
+    assert [i.row for i in found] == [number] and problem in found[0].message, explain(report)
 
 
 def test_regional_shares_above_100(package_copy: Path):

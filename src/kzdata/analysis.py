@@ -258,8 +258,8 @@ def regional_coverage() -> pd.DataFrame:
     rows = []
     for election_id, day in zip(national["election_id"], national["date"], strict=True):
         mine = turnout[turnout["election_id"] == election_id]
-        final = mine[mine["as_of"] == "final"]
-        times = sorted(set(mine["as_of"].dropna()) - {"final"})
+        final = mine[mine["report"] == "final"]
+        times = [stamp.strftime("%H:%M") for stamp in sorted(set(mine["as_of"].dropna()))]
         rows.append({"election_id": election_id, "date": day,
                      "regions_in_force": len(regions(on=day.date())),
                      "final_turnout_regions": final["region_id"].nunique(),

@@ -6,9 +6,10 @@ read one by one by frictionless' own field reader, the reference implementation,
 fast path can never accept what frictionless rejects, and both agree on every odd cell
 (`` 2500 ``, ``1991-12-1``, ``+5``, Unicode digits) by construction.
 
-kzdata is stricter than Table Schema in three places, so that a value that validates also
-loads without loss into pandas: integers must fit int64, numbers must be finite, and dates
-must lie in pandas' datetime range. These are reported under the rules in ``POLICY_RULES``.
+kzdata is stricter than Table Schema in four places, so that a value that validates also
+loads without loss into pandas: integers must fit int64, numbers must be finite, dates and
+datetimes must lie in pandas' datetime range, and datetimes carry no UTC offset. These are
+reported under the rules in ``POLICY_RULES``.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ POLICY_RULES = {
     "integer-range": "integers must fit in 64 bits (-2**63 to 2**63-1) so they load without wrapping",
     "finite-number": "numbers must be finite: NaN and infinities would load as missing or unbounded",
     "date-range": "dates must lie between 1678-01-01 and 2261-12-31, the range pandas can hold",
+    "local-datetime": "datetimes carry no UTC offset: the field says whose clock they are on, and a column"
+                      " loads as one datetime64 dtype",
 }
 
 #: A URI the fast path accepts: a scheme and "://" (frictionless requires only a scheme).
@@ -96,7 +99,7 @@ def _fast_reader(spec: dict[str, Any]) -> Any:
         truth.update(dict.fromkeys(spec.get("falseValues", DEFAULT_FALSE), False))
         return lambda text: truth.get(text, _SLOW)
     pattern, parse = TYPES[kind].fast_text.fullmatch, TYPES[kind].parse
-    if kind == "date":
+    if kind in ("date", "datetime"):
         def read_date(text: str) -> Any:
             if not pattern(text):
                 return _SLOW
@@ -104,7 +107,7 @@ def _fast_reader(spec: dict[str, Any]) -> Any:
                 value = parse(text)
             except ValueError:
                 return _SLOW
-            return value if DATE_RANGE[0] <= text <= DATE_RANGE[1] else _SLOW
+            return value if DATE_RANGE[0] <= text[:10] <= DATE_RANGE[1] else _SLOW
 
         return read_date
     low = _bound(c["minimum"], kind, +1) if "minimum" in c else None
@@ -176,9 +179,23 @@ def _policy(kind: str, value: Any) -> tuple[str, str] | None:
         return "integer-range", f"is outside the 64-bit integer range ({POLICY_RULES['integer-range']})"
     if kind == "number" and not value.is_finite():
         return "finite-number", "is not a finite number (NaN and infinities are not allowed)"
-    if kind == "date" and not DATE_RANGE[0] <= value.isoformat() <= DATE_RANGE[1]:
+    if kind == "datetime" and value.utcoffset() is not None:
+        return "local-datetime", f"has a UTC offset ({POLICY_RULES['local-datetime']})"
+    if kind in ("date", "datetime") and not DATE_RANGE[0] <= value.isoformat()[:10] <= DATE_RANGE[1]:
         return "date-range", f"is outside {DATE_RANGE[0]}..{DATE_RANGE[1]}, the range pandas can hold"
     return None
+
+
+def _key(kind: str, value: Any) -> Any:
+    """The comparison text of a value frictionless read: equal exactly when frictionless finds the
+    values equal, and the same text the fast path keeps for a cell it reads itself."""
+    if kind == "string":
+        return value
+    if kind == "datetime":
+        import datetime as dt
+
+        return value.isoformat() if value.utcoffset() is None else value.astimezone(dt.timezone.utc).isoformat()
+    return str(value)
 
 
 def _slow_verdict(spec: dict[str, Any], missing_values: list[str], text: str) -> tuple[Any, Any, list[tuple[str, str]]]:
@@ -189,9 +206,9 @@ def _slow_verdict(spec: dict[str, Any], missing_values: list[str], text: str) ->
         return None, None, [("type", f"{text!r} is not of the column's type ({kind})")]
     if value is None:  # frictionless read it as missing
         return None, None, []
-    key = value if kind == "string" else str(value)  # a value breaking a constraint still counts as a key
+    key = _key(kind, value)  # a value breaking a constraint still counts as a key
     problems = [("constraint", f"{text!r} {_constraint_text(spec, check)}") for check in notes]
-    broken = _policy(kind, value) if kind in ("integer", "number", "date") else None
+    broken = _policy(kind, value) if kind in ("integer", "number", "date", "datetime") else None
     if broken:
         problems.append((broken[0], f"{text!r} {broken[1]}"))
     return (None if problems else value), key, problems

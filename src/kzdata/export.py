@@ -22,15 +22,17 @@ FORMATS = ("sqlite", "parquet", "xlsx", "json", "csv", "stata", "r")
 
 
 def _typed_rows(table: str, dates_as_text: bool = True) -> list[dict[str, Any]]:
-    """Rows as the loader types them, as plain Python values (missing = None; dates as ISO text,
-    or as ``datetime.date`` with ``dates_as_text=False``)."""
+    """Rows as the loader types them, as plain Python values (missing = None; dates and datetimes
+    as ISO text, or as ``datetime.date`` / ``datetime.datetime`` with ``dates_as_text=False``)."""
     from .loading import load
 
     frame = load(table).astype(object)
     frame = frame.where(frame.notna(), None)
+    as_python = {"date": lambda value: value.date(), "datetime": lambda value: value.to_pydatetime()}
     for field in sc.fields(table):
-        if field["type"] == "date":
-            convert = TYPES["date"].text if dates_as_text else (lambda value: value.date())
+        kind = field["type"]
+        if kind in as_python:
+            convert = TYPES[kind].text if dates_as_text else as_python[kind]
             frame[field["name"]] = frame[field["name"]].map(convert, na_action="ignore")
     return [{k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
             for row in frame.to_dict(orient="records")]
@@ -159,6 +161,8 @@ def to_xlsx(path: str | Path) -> Path:
                 cell = sheet.cell(row=r, column=c, value=value)
                 if isinstance(value, str):
                     cell.data_type = "s"  # never let '=...' become a formula
+                elif isinstance(value, dt.datetime):
+                    cell.number_format = "yyyy-mm-dd hh:mm:ss"
                 elif isinstance(value, dt.date):
                     cell.number_format = "yyyy-mm-dd"
     book.save(path)
@@ -176,9 +180,10 @@ def _stata_name(column: str, taken: set[str]) -> str:
     return name
 
 
-def _write_stata(frame: Any, path: Path, labels: dict[str, str]) -> None:
-    """One .dta (Stata 118, Unicode): dates as Stata dates, categoricals with value labels,
-    missing text as empty strings (Stata has no missing string), labels cut to 80 characters."""
+def _write_stata(frame: Any, path: Path, labels: dict[str, str], datetimes: frozenset[str] = frozenset()) -> None:
+    """One .dta (Stata 118, Unicode): dates as Stata dates, the ``datetimes`` columns as Stata
+    datetimes (%tc), categoricals with value labels, missing text as empty strings (Stata has no
+    missing string), labels cut to 80 characters."""
     import pandas as pd
 
     columns, names, taken = {}, {}, set()
@@ -197,7 +202,9 @@ def _write_stata(frame: Any, path: Path, labels: dict[str, str]) -> None:
         else:
             columns[name] = series.astype(object).where(series.notna(), "")
     out = pd.DataFrame(columns, index=frame.index)
-    dates = {name: "td" for name in out.columns if pd.api.types.is_datetime64_any_dtype(out[name])}
+    stamps = {name for name, column in zip(out.columns, frame.columns, strict=True) if column in datetimes}
+    dates = {name: "tc" if name in stamps else "td" for name in out.columns
+             if pd.api.types.is_datetime64_any_dtype(out[name])}
     out.to_stata(path, write_index=False, version=118, convert_dates=dates,
                  variable_labels={name: label[:80] for name, label in names.items()})
 
@@ -212,7 +219,8 @@ def to_stata(folder: str | Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for table in sc.tables():
         labels = {f["name"]: f.get("description", "") for f in sc.fields(table)}
-        _write_stata(load(table), folder / f"{table}.dta", labels)
+        datetimes = frozenset(f["name"] for f in sc.fields(table) if f["type"] == "datetime")
+        _write_stata(load(table), folder / f"{table}.dta", labels, datetimes)
     definitions = {column: definition for table, column, definition, *_ in DERIVED if table == "panel"}
     frame = panel()
     _write_stata(frame, folder / "panel.dta", {c: definitions.get(c, "") for c in frame.columns})

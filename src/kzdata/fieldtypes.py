@@ -24,6 +24,10 @@ def _date_text(value: Any) -> str:
     return value.strftime("%Y-%m-%d")
 
 
+def _datetime_text(value: Any) -> str:
+    return value.strftime("%Y-%m-%dT%H:%M:%S")
+
+
 @dataclass(frozen=True)
 class FieldType:
     """What kzdata knows about one Table Schema type."""
@@ -33,7 +37,7 @@ class FieldType:
     pandas: str
     #: type of the field in a pydantic model
     python: type
-    #: column type in the SQLite export (DATE columns hold ISO 8601 text, YYYY-MM-DD)
+    #: column type in the SQLite export (DATE and TIMESTAMP columns hold ISO 8601 text)
     sql: str
     #: column type of the R recipe (readr)
     r: str
@@ -60,4 +64,9 @@ TYPES: dict[str, FieldType] = {
     "date": FieldType("date", "datetime64[ns]", dt.date, "DATE", 'col_date("%Y-%m-%d")',
                       re.compile(r"(1[6-9][0-9][0-9]|2[0-2][0-9][0-9])-[0-9]{2}-[0-9]{2}"),
                       dt.date.fromisoformat, _date_text),
+    # the same years, to the second, with no fraction and no UTC offset (whose clock it is, the
+    # field says); anything else goes to frictionless, then to the date-range and local-datetime policies
+    "datetime": FieldType("datetime", "datetime64[ns]", dt.datetime, "TIMESTAMP", 'col_datetime("%Y-%m-%dT%H:%M:%S")',
+                          re.compile(r"(1[6-9][0-9][0-9]|2[0-2][0-9][0-9])-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}"),
+                          dt.datetime.fromisoformat, _datetime_text),
 }

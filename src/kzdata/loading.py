@@ -78,7 +78,7 @@ def _typed(column: Any, field: dict[str, Any], index: Any) -> Any:
         return pd.Series(categorical, index=index)
     if kind == "number":
         values = [None if v is None else float(v) for v in values]
-    elif kind == "date":
+    elif kind in ("date", "datetime"):
         values = [pd.NaT if v is None else pd.Timestamp(v) for v in values]
     dtype = TYPES[kind].pandas
     if kind == "string":
@@ -92,7 +92,8 @@ def load(name: TableName) -> pd.DataFrame:
     """Load one table as a typed DataFrame.
 
     Text is ``string``, integers ``Int64``, numbers ``Float64``, booleans ``boolean``, full
-    dates ``datetime64[ns]``, enumerated fields ``category``; partial dates stay strings.
+    dates and datetimes ``datetime64[ns]``, enumerated fields ``category``; partial dates stay
+    strings.
     A literal ``NA`` is a value, never a gap: only an empty cell is missing.
 
     Parameters
@@ -127,7 +128,7 @@ def to_csv(name: str, frame: pd.DataFrame) -> str:
     out = frame.loc[:, [f["name"] for f in sc.fields(name)]].copy()
     for field in sc.fields(name):
         col, kind = field["name"], field["type"]
-        if kind == "date":
+        if kind in ("date", "datetime"):
             out[col] = pd.to_datetime(out[col])
         if kind != "string" and sc.enum(field) is None:
             out[col] = out[col].map(TYPES[kind].text, na_action="ignore")
@@ -159,8 +160,8 @@ def from_records(name: str, rows: list[Any]) -> pd.DataFrame:
         if allowed is not None:
             frame[col] = pd.Categorical(frame[col], categories=allowed,
                                         ordered=bool(field.get("categoriesOrdered", False)))
-        elif field["type"] == "date":
-            frame[col] = pd.to_datetime(frame[col]).astype(TYPES["date"].pandas)
+        elif field["type"] in ("date", "datetime"):
+            frame[col] = pd.to_datetime(frame[col]).astype(TYPES[field["type"]].pandas)
         else:
             frame[col] = frame[col].astype(TYPES[field["type"]].pandas)
     return frame

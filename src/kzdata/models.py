@@ -68,12 +68,12 @@ MODELS: dict[str, type[KzdataModel]] = {name: build_model(name) for name in sc.t
 globals().update({model.__name__: model for model in MODELS.values()})
 
 
-def _plain(value: Any) -> Any:
-    """A pandas cell as the plain Python value the strict model expects."""
+def _plain(value: Any, kind: str = "string") -> Any:
+    """A pandas cell as the plain Python value the strict model expects (``kind``: the field type)."""
     if value is None or type(value).__name__ in ("NAType", "NaTType"):
         return None
     if hasattr(value, "to_pydatetime"):
-        return value.to_pydatetime().date()
+        return value.to_pydatetime() if kind == "datetime" else value.to_pydatetime().date()
     if hasattr(value, "item"):  # numpy scalars
         value = value.item()
     if isinstance(value, float) and math.isnan(value):
@@ -93,9 +93,10 @@ def records(name: str) -> list[KzdataModel]:
 
     model = MODELS[sc.resource(name)["name"]]
     frame = load(name)
+    kinds = [field["type"] for field in sc.fields(name)]
     out = []
     for index, row in enumerate(frame.itertuples(index=False, name=None)):
-        values = {col: _plain(v) for col, v in zip(frame.columns, row, strict=True)}
+        values = {col: _plain(v, kind) for col, v, kind in zip(frame.columns, row, kinds, strict=True)}
         try:
             out.append(model(**values))
         except ValidationError as exc:

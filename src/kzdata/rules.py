@@ -11,6 +11,7 @@ import calendar
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from . import schemas as sc
@@ -305,8 +306,8 @@ def regional_counts_add_up(tables: Tables) -> Iterator[Issue]:
                                                          "ballots_cast")}
     sums: dict[tuple[str, str], float] = {}
     last: dict[str, int] = {}
-    for i, r in _rows(tables, "regional_turnout", "election_id", "as_of", "registered_voters", "ballots"):
-        if r["as_of"] != "final":
+    for i, r in _rows(tables, "regional_turnout", "election_id", "report", "registered_voters", "ballots"):
+        if r["report"] != "final":
             continue
         for column in ("registered_voters", "ballots"):
             value = _num(r[column])
@@ -339,12 +340,31 @@ def regional_shares_at_most_100(tables: Tables) -> Iterator[Issue]:
 
 
 @rule
+def report_time_fits_report(tables: Tables) -> Iterator[Issue]:
+    """An intraday report has a time on polling day or the day after (late counts); a final figure has none."""
+    days = _election_days(tables)
+    for i, r in _rows(tables, "regional_turnout", "election_id", "report", "as_of"):
+        if r["report"] == "final" and r["as_of"]:
+            yield _issue("regional_turnout", i, "as_of", "report-time", "a final figure has no report time")
+        elif r["report"] == "intraday" and not r["as_of"]:
+            yield _issue("regional_turnout", i, "as_of", "report-time", "an intraday report needs its time")
+        elif r["report"] == "intraday" and (day := days.get(r["election_id"] or "")):
+            try:
+                after = (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+            except ValueError:  # a malformed polling day is reported by the type checks
+                continue
+            if r["as_of"][:10] not in (day, after):
+                yield _issue("regional_turnout", i, "as_of", "report-time",
+                             f"report time {r['as_of']} is not on polling day {day} or the day after")
+
+
+@rule
 def intraday_turnout_never_decreases(tables: Tables) -> Iterator[Issue]:
     """Through polling day, a region's reported turnout never goes down."""
     series: dict[tuple[str, str], list[tuple[str, float, int]]] = {}
-    for i, r in _rows(tables, "regional_turnout", "election_id", "region_id", "as_of", "turnout_pct"):
+    for i, r in _rows(tables, "regional_turnout", "election_id", "region_id", "report", "as_of", "turnout_pct"):
         value = _num(r["turnout_pct"])
-        if value is not None and r["as_of"] and r["as_of"] != "final":
+        if value is not None and r["as_of"] and r["report"] == "intraday":
             series.setdefault((r["election_id"], r["region_id"]), []).append((r["as_of"], value, i))
     for (election, region), points in series.items():
         points.sort()

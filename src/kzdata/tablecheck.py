@@ -40,8 +40,9 @@ SUPPORTED: dict[str, Any] = {
                     "integer": {"required", "unique", "minimum", "maximum"},
                     "number": {"required", "minimum", "maximum"},
                     "boolean": {"required"},
-                    "date": {"required", "unique"}},
-    "key types": {"string", "integer", "date"},
+                    "date": {"required", "unique"},
+                    "datetime": {"required", "unique"}},
+    "key types": {"string", "integer", "date", "datetime"},
 }
 #: Bytes that the fast engine leaves to frictionless' CSV reader.
 _UNUSUAL_BYTES = (b"\x00", b"\r")
