@@ -121,7 +121,8 @@ TILES = {
 
 def regional_turnout_map(fig) -> None:
     """Tile-grid cartogram of turnout by region, one panel per national vote since 2019: the final
-    figure where the commission published one by region, else its latest report of the day."""
+    figures where the package has one for every region, else the commission's latest report of the
+    day (never a mix of the two)."""
     turnout = kzdata.load("regional_turnout")
     elections = kzdata.elections().set_index("election_id")
     recent = elections[(elections["date"] >= "2019-01-01")
@@ -135,13 +136,14 @@ def regional_turnout_map(fig) -> None:
         ax = fig.add_subplot(rows, columns, number)
         reports = turnout[turnout["election_id"] == election]
         final = reports[reports["report"] == "final"]
-        if len(final):
+        in_force = set(kzdata.regions(on=elections.loc[election, "date"].date())["region_id"])
+        if in_force - {"abroad"} <= set(final["region_id"]):
             values, label = final.set_index("region_id")["turnout_pct"], "final"
         else:
-            latest = reports["as_of"].max()
-            values = reports[reports["as_of"] == latest].set_index("region_id")["turnout_pct"]
+            intraday = reports[reports["report"] == "intraday"]
+            latest = intraday["as_of"].max()
+            values = intraday[intraday["as_of"] == latest].set_index("region_id")["turnout_pct"]
             label = f"reported at {latest:%H:%M}, not final"
-        in_force = set(kzdata.regions(on=elections.loc[election, "date"].date())["region_id"])
         for region, (x, y) in TILES.items():
             if region not in in_force:
                 continue

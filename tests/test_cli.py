@@ -145,3 +145,12 @@ def test_person_output_names_each_fact_with_its_source(capsys):
 def test_unknown_person_is_exit_2(capsys):
     assert main(["person", "nobody-at-all"]) == 2
     assert capsys.readouterr().err.startswith("kzdata: error: no person 'nobody-at-all'")
+
+
+def test_coverage_lists_the_regions_of_each_figure(capsys):
+    assert main(["coverage", "--regions"]) == 0
+    out = capsys.readouterr().out
+    block = out.split("2021-01-10-majilis (18 regions in force)\n")[1].split("\n2022-")[0].splitlines()
+    assert block[0] == "  final turnout: almaty-city kostanay kyzylorda shymkent"
+    assert block[1].startswith("  no final turnout: abroad akmola aktobe") and "kostanay" not in block[1]
+    assert block[3] == "  results: kyzylorda"

@@ -449,6 +449,39 @@ def test_report_time_fits_report(package_copy: Path, report_kind: str, as_of: st
     assert [i.row for i in found] == [number] and problem in found[0].message, explain(report)
 
 
+def _final_rows(package_copy: Path, election: str, counts: dict[str, tuple[int, int]]) -> None:
+    """Add final regional_turnout rows with registered voters and ballots to a package copy."""
+    path = package_copy / "data/regional_turnout.csv"
+    rows = read_rows(path)
+    header = rows[0]
+    for region, (registered, ballots) in counts.items():
+        row = dict.fromkeys(header, "")
+        row |= {"election_id": election, "region_id": region, "report": "final", "registered_voters": str(registered),
+                "ballots": str(ballots), "source_id": "aminov-2025", "locator": "test"}
+        rows = [r for r in rows if r[:3] != [election, region, "final"]] + [[row[c] for c in header]]
+    write_rows(path, rows)
+
+
+def test_regional_counts_above_the_nation_before_all_regions_are_in(package_copy: Path):
+    national = kzdata.load("elections").set_index("election_id").loc["2021-01-10-majilis"]
+    _final_rows(package_copy, "2021-01-10-majilis", {"akmola": (int(national["registered_voters"]), 1)})
+    report = check(package_copy)
+    assert [e.rule for e in report.errors] == ["regional-sum"], explain(report)
+    assert "regions with registered_voters of 2021-01-10-majilis (final) already sum" in report.errors[0].message
+
+
+@pytest.mark.parametrize(("share", "valid"), [(1.0, True), (0.995, True), (0.98, False)])
+def test_regional_counts_add_up_once_every_region_is_in(package_copy: Path, share: float, valid: bool):
+    election = "2019-06-09-presidential"
+    national = kzdata.load("elections").set_index("election_id").loc[election]
+    in_force = [r for r in kzdata.regions(on="2019-06-09")["region_id"] if r != "abroad"]
+    each = int(national["registered_voters"] * share) // len(in_force)
+    _final_rows(package_copy, election, dict.fromkeys(in_force, (each, 1)))
+    report = check(package_copy)
+    sums = [e for e in report.errors if e.rule == "regional-sum" and "registered_voters" in e.message]
+    assert (not sums) == valid, explain(report)
+
+
 def test_regional_shares_above_100(package_copy: Path):
     rows = read_rows(package_copy / "data/regional_results.csv")
     header = rows[0]

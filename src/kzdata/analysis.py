@@ -240,9 +240,11 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
 
 
-def regional_coverage() -> pd.DataFrame:
+def regional_coverage(regions_listed: bool = False) -> pd.DataFrame:
     """Per national vote, how much regional data the package holds: regions in force on polling
-    day, regions with a final turnout figure, report times of the day covered, regions with results.
+    day (with ``abroad``), regions with a final and with a preliminary turnout figure, the times of
+    the intraday reports, regions with results. ``regions_listed=True`` adds the region ids of each
+    (space-separated) and the regions in force that still lack a final turnout figure.
 
     >>> int(regional_coverage().set_index("election_id").loc["2022-11-20-presidential", "regions_in_force"])
     21
@@ -258,13 +260,22 @@ def regional_coverage() -> pd.DataFrame:
     rows = []
     for election_id, day in zip(national["election_id"], national["date"], strict=True):
         mine = turnout[turnout["election_id"] == election_id]
-        final = mine[mine["report"] == "final"]
-        times = [stamp.strftime("%H:%M") for stamp in sorted(set(mine["as_of"].dropna()))]
-        rows.append({"election_id": election_id, "date": day,
-                     "regions_in_force": len(regions(on=day.date())),
-                     "final_turnout_regions": final["region_id"].nunique(),
-                     "intraday_times": " ".join(times),
-                     "result_regions": results[results["election_id"] == election_id]["region_id"].nunique()})
-    return pd.DataFrame(rows).astype({"election_id": "string", "intraday_times": "string",
-                                      "regions_in_force": "Int64", "final_turnout_regions": "Int64",
-                                      "result_regions": "Int64"})
+        in_force = set(regions(on=day.date())["region_id"])
+        listed = {report: sorted(set(mine.loc[mine["report"] == report, "region_id"]))
+                  for report in ("final", "preliminary")}
+        intraday = mine.loc[mine["report"] == "intraday", "as_of"].dropna()
+        with_results = sorted(set(results.loc[results["election_id"] == election_id, "region_id"]))
+        row = {"election_id": election_id, "date": day, "regions_in_force": len(in_force),
+               "final_turnout_regions": len(listed["final"]),
+               "preliminary_turnout_regions": len(listed["preliminary"]),
+               "intraday_times": " ".join(stamp.strftime("%H:%M") for stamp in sorted(set(intraday))),
+               "result_regions": len(with_results)}
+        if regions_listed:
+            row |= {"final_turnout_in": " ".join(listed["final"]),
+                    "final_turnout_missing": " ".join(sorted(in_force - set(listed["final"]))),
+                    "preliminary_turnout_in": " ".join(listed["preliminary"]), "results_in": " ".join(with_results)}
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    counts = ["regions_in_force", "final_turnout_regions", "preliminary_turnout_regions", "result_regions"]
+    texts = [c for c in frame.columns if c == "election_id" or c == "intraday_times" or c.endswith(("_in", "_missing"))]
+    return frame.astype(dict.fromkeys(counts, "Int64") | dict.fromkeys(texts, "string"))

@@ -66,8 +66,15 @@ def _coverage(args: argparse.Namespace) -> int:
 
     from .analysis import regional_coverage
 
-    with pd.option_context("display.max_columns", None, "display.width", 200, "display.max_colwidth", 80):
-        print(regional_coverage().to_string(index=False))
+    if not args.regions:
+        with pd.option_context("display.max_columns", None, "display.width", 200, "display.max_colwidth", 80):
+            print(regional_coverage().to_string(index=False))
+        return 0
+    for row in regional_coverage(regions_listed=True).itertuples(index=False):
+        print(f"{row.election_id} ({row.regions_in_force} regions in force)")
+        for label, value in (("final turnout", row.final_turnout_in), ("no final turnout", row.final_turnout_missing),
+                             ("preliminary turnout", row.preliminary_turnout_in), ("results", row.results_in)):
+            print(f"  {label}: {value or '-'}")
     return 0
 
 
@@ -160,8 +167,9 @@ def parser() -> argparse.ArgumentParser:
     who.add_argument("person_id", help="a person_id of the people table, e.g. tokayev-kassym-jomart")
     who.add_argument("--format", choices=["table", "csv"], default="table")
     who.set_defaults(func=_person)
-    sub.add_parser("coverage", help="per national vote: regions with final turnout, report times, results"
-                   ).set_defaults(func=_coverage)
+    coverage = sub.add_parser("coverage", help="per national vote: regions with final turnout, report times, results")
+    coverage.add_argument("--regions", action="store_true", help="list the regions with and without each figure")
+    coverage.set_defaults(func=_coverage)
     sub.add_parser("info", help="versions, licence, how to cite").set_defaults(func=_info)
     book = sub.add_parser("codebook", help="print the codebook (Markdown) generated from the schemas")
     book.add_argument("--check", metavar="FILE", help="exit 1 if FILE differs from the generated codebook")

@@ -301,26 +301,38 @@ REGIONAL_SUM_TOLERANCE = 0.01
 
 @rule
 def regional_counts_add_up(tables: Tables) -> Iterator[Issue]:
-    """Final regional registered voters and ballots sum to the national figures (within 1%)."""
+    """Regional registered voters and ballots after the count (preliminary or final) add up to the
+    national figures within 1% once every region in force has one; until then they stay below them."""
     national = {r["election_id"]: r for _, r in _rows(tables, "elections", "election_id", "registered_voters",
                                                          "ballots_cast")}
-    sums: dict[tuple[str, str], float] = {}
-    last: dict[str, int] = {}
-    for i, r in _rows(tables, "regional_turnout", "election_id", "report", "registered_voters", "ballots"):
-        if r["report"] != "final":
+    days, spans = _election_days(tables), _region_spans(tables)
+    domestic = {r["region_id"] for _, r in _rows(tables, "regions", "region_id", "kind") if r["kind"] != "abroad"}
+    sums: dict[tuple[str, str, str], tuple[float, set[str], int]] = {}
+    for i, r in _rows(tables, "regional_turnout", "election_id", "region_id", "report", "registered_voters",
+                      "ballots"):
+        if r["report"] not in ("preliminary", "final"):
             continue
         for column in ("registered_voters", "ballots"):
             value = _num(r[column])
             if value is not None:
-                sums[(r["election_id"], column)] = sums.get((r["election_id"], column), 0) + value
-        last[r["election_id"]] = i
-    for (election, column), total in sums.items():
+                total, regions, _ = sums.get((r["election_id"], r["report"], column), (0.0, set(), i))
+                sums[(r["election_id"], r["report"], column)] = (total + value, regions | {r["region_id"]}, i)
+    for (election, report, column), (total, regions, i) in sums.items():
         target = _num(national.get(election, {}).get("registered_voters" if column == "registered_voters"
                                                        else "ballots_cast"))
-        if target and abs(total - target) > REGIONAL_SUM_TOLERANCE * target:
-            yield _issue("regional_turnout", last[election], column, "regional-sum",
-                         f"regions' {column} of {election} sum to {total:.0f}, national figure {target:.0f} "
-                         f"(more than {REGIONAL_SUM_TOLERANCE:.0%} apart)")
+        if not target:
+            continue
+        day = days.get(election, "")
+        in_force = {region for region in domestic if spans[region][0] <= day < spans[region][1]}
+        complete = in_force <= regions
+        if complete and abs(total - target) > REGIONAL_SUM_TOLERANCE * target:
+            yield _issue("regional_turnout", i, column, "regional-sum",
+                         f"regions' {column} of {election} ({report}) sum to {total:.0f}, national figure "
+                         f"{target:.0f} (more than {REGIONAL_SUM_TOLERANCE:.0%} apart)")
+        elif not complete and total > (1 + REGIONAL_SUM_TOLERANCE) * target:
+            yield _issue("regional_turnout", i, column, "regional-sum",
+                         f"the {len(regions)} regions with {column} of {election} ({report}) already sum to "
+                         f"{total:.0f}, above the national figure {target:.0f}")
 
 
 @rule
@@ -341,21 +353,26 @@ def regional_shares_at_most_100(tables: Tables) -> Iterator[Issue]:
 
 @rule
 def report_time_fits_report(tables: Tables) -> Iterator[Issue]:
-    """An intraday report has a time on polling day or the day after (late counts); a final figure has none."""
+    """An intraday report has a time on polling day or the day after (late counts); a preliminary
+    count is not timed before polling day; a final figure has no time."""
     days = _election_days(tables)
     for i, r in _rows(tables, "regional_turnout", "election_id", "report", "as_of"):
-        if r["report"] == "final" and r["as_of"]:
+        stamp, day = r["as_of"] or "", days.get(r["election_id"] or "")
+        if r["report"] == "final" and stamp:
             yield _issue("regional_turnout", i, "as_of", "report-time", "a final figure has no report time")
-        elif r["report"] == "intraday" and not r["as_of"]:
+        elif r["report"] == "intraday" and not stamp:
             yield _issue("regional_turnout", i, "as_of", "report-time", "an intraday report needs its time")
-        elif r["report"] == "intraday" and (day := days.get(r["election_id"] or "")):
+        elif stamp and day and r["report"] in ("intraday", "preliminary"):
             try:
                 after = (date.fromisoformat(day) + timedelta(days=1)).isoformat()
             except ValueError:  # a malformed polling day is reported by the type checks
                 continue
-            if r["as_of"][:10] not in (day, after):
+            if r["report"] == "intraday" and stamp[:10] not in (day, after):
                 yield _issue("regional_turnout", i, "as_of", "report-time",
-                             f"report time {r['as_of']} is not on polling day {day} or the day after")
+                             f"report time {stamp} is not on polling day {day} or the day after")
+            elif r["report"] == "preliminary" and stamp[:10] < day:
+                yield _issue("regional_turnout", i, "as_of", "report-time",
+                             f"preliminary count timed {stamp}, before polling day {day}")
 
 
 @rule
