@@ -241,6 +241,9 @@ def test_parquet_dates_are_dates(tmp_path):
     assert str(schema.field("date").type) == "date32[day]"
     table = pq.read_table(tmp_path / "elections.parquet").to_pandas()
     assert str(table.loc[table["election_id"] == "2019-06-09-presidential", "date"].iloc[0]) == "2019-06-09"
+    assert str(pq.read_schema(tmp_path / "regional_turnout.parquet").field("as_of").type).startswith("timestamp")
+    stamps = pq.read_table(tmp_path / "regional_turnout.parquet").to_pandas()["as_of"]
+    assert str(stamps.dropna().min()) == "2012-01-15 20:00:00"
 
 
 def test_xlsx_dates_are_date_cells(tmp_path):
@@ -250,6 +253,10 @@ def test_xlsx_dates_are_date_cells(tmp_path):
     column = [c.value for c in sheet[1]].index("date") + 1
     cell = sheet.cell(row=2, column=column)
     assert cell.is_date and cell.number_format == "yyyy-mm-dd"
+    sheet = openpyxl.load_workbook(tmp_path / "k.xlsx")["regional_turnout"]
+    cell = sheet.cell(row=2, column=[c.value for c in sheet[1]].index("as_of") + 1)
+    assert cell.is_date and cell.number_format == "yyyy-mm-dd hh:mm:ss"
+    assert str(cell.value) == str(kzdata.load("regional_turnout")["as_of"].iloc[0])
 
 
 def test_sqlite_dates_are_declared_dates(tmp_path):
@@ -259,6 +266,12 @@ def test_sqlite_dates_are_declared_dates(tmp_path):
     assert declared["date"] == "DATE" and declared["turnout_pct"] == "REAL"
     assert con.execute("SELECT date FROM elections WHERE election_id = '2019-06-09-presidential'").fetchone() == \
         ("2019-06-09",)
+    declared = {row[1]: row[2] for row in con.execute("PRAGMA table_info(regional_turnout)")}
+    assert declared["as_of"] == "TIMESTAMP"
+    assert con.execute("SELECT min(as_of) FROM regional_turnout").fetchone() == ("2012-01-15T20:00:00",)
+    missing = int(kzdata.load("regional_turnout")["as_of"].isna().sum())
+    assert missing > 0  # final figures have no report time: NULL, never NaN or text
+    assert con.execute("SELECT count(*) FROM regional_turnout WHERE as_of IS NULL").fetchone() == (missing,)
 
 
 def test_show_json_writes_plain_dates(capsys):
@@ -277,6 +290,8 @@ def test_stata_export_keeps_types_and_labels(tmp_path):
     assert frame["registered_voters"].tolist()[:5] == pytest.approx(loaded["registered_voters"].astype("float64")
                                                                    .tolist()[:5], nan_ok=True)
     assert list(frame["type"].astype(str)) == list(loaded["type"].astype(str))
+    stamps = pd.read_stata(tmp_path / "regional_turnout.dta")["as_of"]
+    assert stamps.equals(kzdata.load("regional_turnout")["as_of"].astype(stamps.dtype).rename(stamps.name))
     panel = pd.read_stata(tmp_path / "panel.dta")
     assert len(panel) == len(kzdata.panel()) and all(len(c) <= 32 for c in panel.columns)
 

@@ -27,13 +27,14 @@ def _typed_rows(table: str, dates_as_text: bool = True) -> list[dict[str, Any]]:
     from .loading import load
 
     frame = load(table).astype(object)
-    frame = frame.where(frame.notna(), None)
+    present = frame.notna()
     as_python = {"date": lambda value: value.date(), "datetime": lambda value: value.to_pydatetime()}
     for field in sc.fields(table):
         kind = field["type"]
         if kind in as_python:
             convert = TYPES[kind].text if dates_as_text else as_python[kind]
             frame[field["name"]] = frame[field["name"]].map(convert, na_action="ignore")
+    frame = frame.where(present, None)  # after the conversions, which would turn None back into NaN
     return [{k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
             for row in frame.to_dict(orient="records")]
 
