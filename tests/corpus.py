@@ -147,6 +147,11 @@ CASES: list[Case] = [
     one("primary_key_all_empty", [f("a", "integer"), f("b"), f("c")],
         "a,b,c\n,,1\n,,2\n1,x,3\n", primaryKey=["a", "b"]),
     one("primary_key_type_error", [f("id", "integer"), f("v")], "id,v\nx,a\nx,b\n1,c\n", primaryKey=["id"]),
+    one("primary_key_datetime", [f("e"), f("t", "datetime")],
+        "e,t\na,2021-01-01T10:00:00\na,2021-01-01T10:00:00.000\nb,2021-01-01T10:00:00Z\nb,2021-01-01T10:00:00+00:00\n"
+        "c,2021-01-01T10:00:00+05:00\nc,2021-01-01T05:00:00Z\nd,\nd,\na,2021-01-01T10:00:01\n", primaryKey=["e", "t"]),
+    one("unique_datetime", [f("t", "datetime", unique=True, required=True)],
+        "t\n2021-01-01T10:00:00\n2021-01-01T10:00:00\n2021-01-01T24:00:00\n2021-01-02T00:00:00\n\"\"\n"),
     Case("foreign_key_other_resource",
          package(
              PARENT, resource("child", [f("cid", "integer"), f("pid", "integer")], primaryKey=["cid"],
