@@ -504,3 +504,13 @@ def test_metadata_frictionless_refuses_is_invalid(package_copy: Path):
     path.write_text(json.dumps(schema))
     report = kzdata.validate(package_copy)
     assert any(e.rule == "descriptor" and "example" in e.message for e in report.errors), explain(report)
+
+
+def test_a_row_on_an_encyclopedia_must_say_why(package_copy: Path):
+    tiers = {r[0]: r[2] for r in read_rows(package_copy / "data/sources.csv")[1:]}
+    rows = read_rows(package_copy / "data/party_events.csv")
+    source = rows[0].index("source_id")
+    number = next(n for n, r in enumerate(rows[1:], start=2) if tiers[r[source]] == "encyclopedia")
+    set_cell(package_copy, "party_events", number, "note", "Read on Wikipedia.")
+    report = check(package_copy)
+    assert [(e.row, e.column, e.rule) for e in report.errors] == [(number, "note", "encyclopedia-note")], explain(report)

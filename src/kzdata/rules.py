@@ -255,6 +255,27 @@ def citations_point_at_rows(tables: Tables) -> Iterator[Issue]:
                              f"value {r['value']!r} equals the main table's; leave it empty for agreement")
 
 
+#: What the note of a row resting on an encyclopedia must say (matched without regard to case).
+NO_BETTER_SOURCE = "no better source"
+
+
+@rule
+def encyclopedia_rows_say_why(tables: Tables) -> Iterator[Issue]:
+    """A fact row whose source is an encyclopedia says in its note that no better source was found."""
+    tiers = {r["source_id"]: r["tier"] for _, r in _rows(tables, "sources", "source_id", "tier")}
+    for table, frame in tables.items():
+        if table in ("sources", "citations") or "source_id" not in frame.columns:
+            continue
+        for i, r in _rows(tables, table, "source_id"):
+            if tiers.get(r["source_id"] or "") != "encyclopedia":
+                continue
+            note = frame["note"].iloc[i] if "note" in frame.columns else None
+            if not isinstance(note, str) or NO_BETTER_SOURCE not in note.lower():
+                yield _issue(table, i, "note", "encyclopedia-note",
+                             f"rests on an encyclopedia ({r['source_id']}): the note must say that no better "
+                             f"source was found ('{NO_BETTER_SOURCE}')")
+
+
 @rule
 def people_are_linked(tables: Tables) -> Iterator[Issue]:
     """A candidate row names its person; a leader_elected or leader_left event names the leader."""
