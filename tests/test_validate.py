@@ -513,4 +513,5 @@ def test_a_row_on_an_encyclopedia_must_say_why(package_copy: Path):
     number = next(n for n, r in enumerate(rows[1:], start=2) if tiers[r[source]] == "encyclopedia")
     set_cell(package_copy, "party_events", number, "note", "Read on Wikipedia.")
     report = check(package_copy)
-    assert [(e.row, e.column, e.rule) for e in report.errors] == [(number, "note", "encyclopedia-note")], explain(report)
+    found = [(e.row, e.column, e.rule) for e in report.errors]
+    assert found == [(number, "note", "encyclopedia-note")], explain(report)
