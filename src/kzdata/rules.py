@@ -344,7 +344,7 @@ def regional_counts_add_up(tables: Tables) -> Iterator[Issue]:
         if not target:
             continue
         day = days.get(election, "")
-        in_force = {region for region in domestic if spans[region][0] <= day < spans[region][1]}
+        in_force = {region for region in domestic if region in spans and spans[region][0] <= day < spans[region][1]}
         complete = in_force <= regions
         if complete and abs(total - target) > REGIONAL_SUM_TOLERANCE * target:
             yield _issue("regional_turnout", i, column, "regional-sum",
