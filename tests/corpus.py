@@ -15,6 +15,9 @@ from typing import Any
 CONSTRAINTS = {"required", "unique", "enum", "pattern", "minimum", "maximum", "exclusiveMinimum",
                "exclusiveMaximum", "minLength", "maxLength"}
 V2 = "https://datapackage.org/profiles/2.0/datapackage.json"
+#: The dialect kzdata's own descriptor declares.
+PLAIN = {"header": True, "delimiter": ",", "lineTerminator": "\n", "quoteChar": '"', "doubleQuote": True,
+         "skipInitialSpace": False}
 
 
 @dataclass(frozen=True)
@@ -185,6 +188,13 @@ CASES: list[Case] = [
     one("dialect_no_header", [f("a", "integer"), f("b")], "1,x\n2,y\nz,w\n", dialect={"header": False}),
     one("dialect_quote_char", [f("a", "integer"), f("b")], "a,b\n1,'x,y'\n'2',z\n3,\"q,r\"\n",
         dialect={"quoteChar": "'"}),
+    # a declared plain dialect: frictionless no longer uses what it sniffs, nor does the fast engine
+    one("dialect_plain_declared", [f("a|b"), f("c", "integer")], "a|b,c\n1|2,3\n5|6,x\n7|8,9\n",
+        dialect=PLAIN),
+    one("dialect_plain_declared_pipes", [f("a|b|c")], "a|b|c\n1|2|3\n4|5|6\n", dialect=PLAIN),
+    one("dialect_partly_declared", [f("a|b|c")], "a|b|c\n1|2|3\n4|5|6\n", dialect={"delimiter": ","}),
+    one("dialect_plain_values_but_skip_space", [f("a"), f("b", "integer")], "a, b\nx, 1\ny, z\n",
+        dialect={**PLAIN, "skipInitialSpace": True}),
     one("dialect_double_quote_false", [f("a"), f("b", "integer")], 'a,b\n"x\\"y",1\n"p""q",2\n"r\\",s",3\n',
         dialect={"doubleQuote": False, "escapeChar": "\\"}),
     one("missing_values_schema", [f("n", "integer", required=True), f("s")],

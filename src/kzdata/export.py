@@ -95,6 +95,7 @@ def to_json(folder: str | Path) -> Path:
         table = resource["name"]
         text = json.dumps(_typed_rows(table), ensure_ascii=False, indent=1)
         (folder / f"{table}.json").write_text(text + "\n", encoding="utf-8")
+        resource.pop("dialect", None)  # a CSV dialect does not apply to JSON
         resource.update(path=f"{table}.json", format="json", mediatype="application/json", schema=sc.schema(table))
     text = json.dumps(descriptor, ensure_ascii=False, indent=2)
     (folder / "datapackage.json").write_text(text + "\n", encoding="utf-8")

@@ -3,8 +3,9 @@
 The CSVs are the truth: contributors edit them by hand or with any tool, then ``kzdata fmt``
 rewrites them in canonical form (column order, quoting, rows sorted by primary key) and
 refreshes what is generated from them: the README's table list, ``docs/codebook.md``, the row
-counts in ``CHANGELOG.md``, the ``table`` vocabulary of the citations schema and, in a
-checkout, ``src/kzdata/_tables.py``. ``kzdata fmt --check`` changes nothing and lists what differs.
+counts in ``CHANGELOG.md``, the ``table`` vocabulary of the citations schema, the CSV dialect
+of every resource in ``datapackage.json`` and, in a checkout, ``src/kzdata/_tables.py``.
+``kzdata fmt --check`` changes nothing and lists what differs.
 """
 
 from __future__ import annotations
@@ -57,6 +58,25 @@ def citations_schema(root: Path) -> str:
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 
+def descriptor_with_dialects(root: Path) -> str:
+    """``datapackage.json`` with the plain comma-separated dialect declared on every CSV resource
+    that declares none (the canonical CSVs that ``fmt`` writes are in that dialect). A declared
+    dialect lets every reader, frictionless included, skip guessing it."""
+    import json
+
+    from .tablecheck import PLAIN_DIALECT
+
+    plain = {key: values[0] for key, values in PLAIN_DIALECT.items()}
+    descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    for number, resource in enumerate(descriptor["resources"]):
+        if "dialect" in resource or str(resource.get("format", "csv")).lower() != "csv":
+            continue
+        items = list(resource.items())
+        at = next((n + 1 for n, (key, _) in enumerate(items) if key == "encoding"), len(items))
+        descriptor["resources"][number] = dict(items[:at] + [("dialect", plain)] + items[at:])
+    return json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"
+
+
 def _with_block(text: str, marker: str, body: str, file: str) -> str:
     start_tag, end_tag = f"<!-- {marker}:start", f"<!-- {marker}:end -->"
     if start_tag not in text or end_tag not in text:
@@ -73,6 +93,7 @@ def expected_files(root: Path) -> dict[Path, str]:
 
     files = {sc.data_path(table): to_csv(table, read_table(table, sc.data_path(table))) for table in sc.tables()}
     files[root / sc.resource("citations")["schema"]] = citations_schema(root)
+    files[root / "datapackage.json"] = descriptor_with_dialects(root)
     files[root / "docs" / "codebook.md"] = markdown()
     if (root / "src" / "kzdata").is_dir():  # a checkout: the generated list of tables
         files[root / "src" / "kzdata" / "_tables.py"] = tables_module()

@@ -20,12 +20,12 @@ def _where(path: Path) -> str:
     return f"{path.parent.name}/{path.name}"
 
 
-def _read_text(path: Path, columns: list[str]) -> pd.DataFrame:
+def _read_text(path: Path, columns: list[str], dialect: dict[str, Any] | None) -> pd.DataFrame:
     """The file as all text, refusing what the validator would refuse, with the right row."""
     from .tablecheck import Delegate, first_ragged_row, read_text
 
     try:
-        return read_text(path, columns)
+        return read_text(path, columns, dialect)
     except FileNotFoundError:
         raise
     except IsADirectoryError:
@@ -114,7 +114,8 @@ def read_table(name: str, path: Path) -> pd.DataFrame:
     """Read ``path`` as table ``name``: the loader for an edited copy of a shipped file."""
     path = Path(path)
     schema = sc.schema(name)
-    return _convert(_read_text(path, [f["name"] for f in schema["fields"]]), schema, path)
+    dialect = sc.resource(name).get("dialect")
+    return _convert(_read_text(path, [f["name"] for f in schema["fields"]], dialect), schema, path)
 
 
 def to_csv(name: str, frame: pd.DataFrame) -> str:

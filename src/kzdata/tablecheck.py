@@ -3,8 +3,8 @@
 Frictionless is the reference implementation. This engine runs a resource only when every
 keyword of its descriptor and schema is in ``SUPPORTED`` below; any other resource, and any
 file whose structure is unusual (a header that differs from the schema, extra or missing
-cells, blank rows, a sniffed dialect other than plain comma-separated, NUL or CR bytes), is
-handed to frictionless whole (:class:`Delegate`). Cell values are read by :mod:`kzdata.cells`,
+cells, blank rows, a dialect other than plain comma-separated, NUL or CR bytes), is handed to
+frictionless whole (:class:`Delegate`). Cell values are read by :mod:`kzdata.cells`,
 whose fast path accepts only what frictionless accepts and asks frictionless about the rest.
 """
 
@@ -28,7 +28,7 @@ SUPPORTED: dict[str, Any] = {
     "package": {"$schema", "profile", "name", "id", "title", "description", "homepage", "version", "created",
                 "keywords", "licenses", "contributors", "sources", "image", "resources"},
     "resource": {"$schema", "profile", "name", "type", "path", "scheme", "format", "mediatype", "encoding",
-                 "title", "description", "schema", "sources", "licenses"},
+                 "title", "description", "schema", "sources", "licenses", "dialect"},
     "resource values": {"type": {"table"}, "scheme": {"file"}, "format": {"csv"}, "mediatype": {"text/csv"},
                         "encoding": {"utf-8", "utf8"}},
     "schema": {"$schema", "profile", "name", "title", "description", "fields", "missingValues", "primaryKey",
@@ -44,6 +44,13 @@ SUPPORTED: dict[str, Any] = {
                     "datetime": {"required", "unique"}},
     "key types": {"string", "integer", "date", "datetime"},
 }
+#: The dialect keys the fast engine reads itself, with their plain comma-separated values.
+PLAIN_DIALECT: dict[str, tuple[Any, ...]] = {"header": (True,), "delimiter": (",",), "quoteChar": ('"',),
+                                             "doubleQuote": (True,), "skipInitialSpace": (False,),
+                                             "lineTerminator": ("\n", "\r\n")}
+#: frictionless sniffs a CSV file only to fill the dialect keys the descriptor leaves out: once a
+#: dialect declares these three, what it would sniff no longer matters (nor is it computed here).
+SNIFFED = ("delimiter", "quoteChar", "skipInitialSpace")
 #: Bytes that the fast engine leaves to frictionless' CSV reader.
 _UNUSUAL_BYTES = (b"\x00", b"\r")
 #: Files up to this size are read once into memory for the structural checks; larger ones stream.
@@ -65,6 +72,12 @@ def unsupported(package: dict[str, Any], resource: dict[str, Any], schema: dict[
     for key, allowed in SUPPORTED["resource values"].items():
         if key in resource and str(resource[key]).lower() not in allowed:
             return f"{key} {resource[key]!r}"
+    dialect = resource.get("dialect", {})
+    if not isinstance(dialect, dict):
+        return "a dialect given by reference"
+    for key, value in dialect.items():
+        if not _plain(key, value):
+            return f"dialect {key} {value!r}"
     types = {}
     for spec in schema["fields"]:
         kind, name = spec["type"], spec["name"]
@@ -121,6 +134,16 @@ def first_ragged_row(path: Path, width: int) -> int | None:
     return None
 
 
+def _plain(key: str, value: Any) -> bool:
+    return key in PLAIN_DIALECT and any(value == v and type(value) is type(v) for v in PLAIN_DIALECT[key])
+
+
+def declares_plain_dialect(dialect: Any) -> bool:
+    """True when the dialect is plain comma-separated and fixes every key frictionless would sniff."""
+    return (isinstance(dialect, dict) and all(key in dialect for key in SNIFFED)
+            and all(_plain(key, value) for key, value in dialect.items()))
+
+
 def _plain_dialect(lines: Any) -> bool:
     """True when frictionless would sniff this text (its first 100 lines) as plain comma CSV."""
     sample = "".join(itertools.islice(lines, 100))
@@ -132,9 +155,10 @@ def _plain_dialect(lines: Any) -> bool:
             and found.quotechar in ('"', "'"))
 
 
-def _structure(path: Path, names: list[str]) -> None:
+def _structure(path: Path, names: list[str], sniff: bool = True) -> None:
     """Raise Delegate unless the file is UTF-8 without NUL or CR, its header is the schema's, it
-    sniffs as plain comma CSV and every row has one cell per field (one read of the file)."""
+    sniffs as plain comma CSV (when ``sniff``: the dialect does not fix it) and every row has one
+    cell per field (one read of the file)."""
     size = path.stat().st_size
     if size > _ONE_READ:  # a large file is streamed: bytes in chunks, then the text twice
         with path.open("rb") as handle:
@@ -145,7 +169,7 @@ def _structure(path: Path, names: list[str]) -> None:
         if header != names:
             raise Delegate("a header that differs from the schema")
         with path.open(encoding="utf-8", newline="") as handle:
-            if not _plain_dialect(handle):
+            if sniff and not _plain_dialect(handle):
                 raise Delegate("a dialect other than plain comma-separated")
         if first_ragged_row(path, len(names)):
             raise Delegate("rows with too few or too many cells")
@@ -155,7 +179,7 @@ def _structure(path: Path, names: list[str]) -> None:
     rows = csv.reader(io.StringIO(text, newline=""))
     if next(rows, []) != names:
         raise Delegate("a header that differs from the schema")
-    if not _plain_dialect(io.StringIO(text, newline="")):
+    if sniff and not _plain_dialect(io.StringIO(text, newline="")):
         raise Delegate("a dialect other than plain comma-separated")
     width = len(names)
     if any(len(row) != width for row in rows):  # pandas fills short rows silently
@@ -173,11 +197,12 @@ def _check_bytes(chunk: bytes, final: bool) -> str:
         return ""
 
 
-def read_text(path: Path, names: list[str]) -> pd.DataFrame:
-    """The file as an all-text DataFrame ("" for empty cells); raises Delegate when unusual."""
+def read_text(path: Path, names: list[str], dialect: dict[str, Any] | None = None) -> pd.DataFrame:
+    """The file as an all-text DataFrame ("" for empty cells); raises Delegate when unusual.
+    ``dialect`` is the resource's (supported) dialect."""
     import pandas as pd
 
-    _structure(path, names)
+    _structure(path, names, sniff=not declares_plain_dialect(dialect))
     try:
         return pd.read_csv(path, dtype=object, keep_default_na=False, na_filter=False, encoding="utf-8",
                            skip_blank_lines=False, engine="c")
@@ -195,16 +220,16 @@ def blank_rows(columns: list[Any], rows: int) -> Any:
     return blank
 
 
-def check_table(path: Path, schema: dict[str, Any], file: str,
-                referenced: set[str] = frozenset()) -> tuple[list[Issue], pd.DataFrame, pd.DataFrame]:
+def check_table(path: Path, schema: dict[str, Any], file: str, referenced: set[str] = frozenset(),
+                dialect: dict[str, Any] | None = None) -> tuple[list[Issue], pd.DataFrame, pd.DataFrame]:
     """Every Table Schema rule of one file except foreign keys: (issues, text, key columns).
 
     The key columns are those of its keys and foreign keys, and the ``referenced`` fields
-    that other tables' foreign keys point at."""
+    that other tables' foreign keys point at; ``dialect`` is the resource's."""
     import pandas as pd
 
     names = [spec["name"] for spec in schema["fields"]]
-    frame = read_text(path, names)
+    frame = read_text(path, names, dialect)
     missing_values = schema.get("missingValues", [""])
     columns = {spec["name"]: read_column(frame[spec["name"]], spec, missing_values) for spec in schema["fields"]}
     blank = blank_rows(list(columns.values()), len(frame)).nonzero()[0]

@@ -109,8 +109,9 @@ def validate(path: str | Path | None = None, engine: str = "auto") -> Report:
     referenced = tablecheck.referenced_fields(package.schemas)
     for name in [n for n, e in plan.items() if e == "fast"]:
         try:
+            dialect = next(r for r in package.resources if r["name"] == name).get("dialect")
             fast[name] = tablecheck.check_table(root / package.path(name), package.schemas[name], package.path(name),
-                                                referenced.get(name, set()))
+                                                referenced.get(name, set()), dialect)
         except tablecheck.Delegate as why:
             plan[name] = f"frictionless ({why})"
     _delegate_references(package, plan)
