@@ -154,3 +154,13 @@ def test_coverage_lists_the_regions_of_each_figure(capsys):
     assert block[0] == "  final turnout: almaty-city kostanay kyzylorda shymkent"
     assert block[1].startswith("  no final turnout: abroad akmola aktobe") and "kostanay" not in block[1]
     assert block[3] == "  results: kyzylorda"
+
+
+def test_info_breaks_the_encyclopedia_share_down_by_table(capsys):
+    import re
+
+    assert main(["info"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    total = int(re.search(r"on an encyclopedia: (\d+) of", next(x for x in lines if "encyclopedia:" in x))[1])
+    parts = [int(n) for n in re.findall(r" (\d+) of \d+ \(", next(x for x in lines if "of which:" in x))]
+    assert parts and sum(parts) == total

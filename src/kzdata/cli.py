@@ -92,6 +92,10 @@ def _info(args: argparse.Namespace) -> int:
     total = sum(sum(per.values()) for per in counts.values())
     encyclopedia = sum(per.get("encyclopedia", 0) for per in counts.values())
     print(f"fact rows resting on an encyclopedia: {encyclopedia} of {total} ({100 * encyclopedia / total:.1f}%)")
+    worst = sorted(((per.get("encyclopedia", 0), table, sum(per.values())) for table, per in counts.items()),
+                   reverse=True)
+    print("  of which: " + ", ".join(f"{table} {n} of {rows} ({100 * n / rows:.1f}%)"
+                                     for n, table, rows in worst if n))
     from .cite import citation_text
 
     print("how to cite: " + citation_text())
