@@ -437,6 +437,7 @@ def test_intraday_turnout_must_not_decrease(package_copy: Path):
     ("final", "2019-06-09T10:00:00", "a final figure has no report time"),
     ("intraday", "", "an intraday report needs its time"),
     ("intraday", "2019-06-11T10:00:00", "not on polling day 2019-06-09 or the day after"),
+    ("preliminary", "2019-06-08T23:00:00", "before polling day 2019-06-09"),
 ])
 def test_report_time_fits_report(package_copy: Path, report_kind: str, as_of: str, problem: str):
     rows = read_rows(package_copy / "data/regional_turnout.csv")
